@@ -1,0 +1,446 @@
+#include "wsdemo/channel.h"
+
+#include <libwebsockets.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "frames.h"
+#include "lws_timer.h"
+
+namespace wsdemo {
+
+const char* toString(ReadyState state) {
+    switch (state) {
+        case ReadyState::kConnecting: return "connecting";
+        case ReadyState::kOpen: return "open";
+        case ReadyState::kClosing: return "closing";
+        case ReadyState::kClosed: return "closed";
+    }
+    return "?";
+}
+
+const char* toString(SendResult result) {
+    switch (result) {
+        case SendResult::kQueued: return "queued";
+        case SendResult::kClosed: return "the connection is closed";
+        case SendResult::kQueueFull: return "the send queue is full";
+        case SendResult::kTooLarge: return "the message is larger than the limit";
+        case SendResult::kInvalidUtf8: return "the text is not valid UTF-8";
+    }
+    return "?";
+}
+
+// The libwebsockets side of a Channel: everything here lives on the worker thread.
+struct Channel::Connection {
+    explicit Connection(Channel& owner)
+        : channel(owner), assembler(owner.options_.maxMessageBytes) {}
+
+    static int callback(lws* wsi, lws_callback_reasons reason, void*, void* in, std::size_t len) {
+        auto* self = static_cast<Connection*>(lws_context_user(lws_get_context(wsi)));
+        return self->onCallback(wsi, reason, in, len);
+    }
+
+    int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
+    void onEstablished(lws* wsi);
+    int onReceive(lws* wsi, const void* in, std::size_t len);
+    int onWriteable(lws* wsi);
+    void onPeerClose(const void* in, std::size_t len);
+    void onClosed();
+    void onWakeRequests();
+    void onConnectTimeout();
+    void publish(ChannelEvent event);
+    void setState(ReadyState state);
+    void finish(uint16_t closeCode, std::string closeReason, std::string error);
+    std::string describeConnectError(lws* wsi, const void* in) const;
+
+    Channel& channel;
+    lws* wsi = nullptr;           // From lws_client_connect_via_info() to WSI_DESTROY.
+    bool established = false;     // The handshake completed.
+    bool finished = false;        // The final status is published; the service loop ends.
+    bool readingPaused = false;   // lws_rx_flow_control(wsi, 0) is in force.
+    bool closeFrameSent = false;
+    uint16_t sentCloseCode = 0;
+    std::string sentCloseReason;
+    uint16_t peerCloseCode = 0;   // From the peer's close frame; 0 while none came.
+    std::string peerCloseReason;
+    std::string failure;          // Why we failed the connection ourselves (e.g. 1009).
+    MessageAssembler assembler;
+    std::unique_ptr<OutgoingMessage> writing;  // Taken from outgoing_, partly written.
+    LwsTimer<Connection, &Connection::onConnectTimeout> connectTimer{*this};
+};
+
+Channel::Channel(WsUrl url, ChannelOptions options)
+    : url_(std::move(url)),
+      options_(std::move(options)),
+      connection_(std::make_unique<Connection>(*this)),
+      worker_(&Channel::run, this) {}
+
+Channel::~Channel() {
+    close();
+    if (!waitUntilClosed(options_.closeTimeout)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopRequested_ = true;
+    }
+    wakeWorker();
+    worker_.join();
+}
+
+SendResult Channel::send(std::string text) {
+    if (!isValidUtf8(text)) return SendResult::kInvalidUtf8;
+    return enqueue(Message::Type::kText, std::move(text));
+}
+
+SendResult Channel::sendBinary(std::string bytes) {
+    return enqueue(Message::Type::kBinary, std::move(bytes));
+}
+
+SendResult Channel::enqueue(Message::Type type, std::string data) {
+    if (data.size() > options_.maxMessageBytes) return SendResult::kTooLarge;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closeRequested_ || status_.state == ReadyState::kClosed) return SendResult::kClosed;
+        if (data.size() > options_.maxQueuedSendBytes - outgoingBytes_) return SendResult::kQueueFull;
+        outgoingBytes_ += data.size();
+        outgoing_.push_back(Message{type, std::move(data)});
+    }
+    wakeWorker();
+    return SendResult::kQueued;
+}
+
+void Channel::close(uint16_t code, std::string reason) {
+    if (!isSendableCloseCode(code))
+        throw std::invalid_argument("close code " + std::to_string(code) + " may not be sent");
+    if (reason.size() > 123 || !isValidUtf8(reason))
+        throw std::invalid_argument("close reason must be valid UTF-8 of at most 123 bytes");
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closeRequested_ || status_.state == ReadyState::kClosed) return;
+        closeRequested_ = true;
+        requestedCloseCode_ = code;
+        requestedCloseReason_ = std::move(reason);
+    }
+    wakeWorker();
+}
+
+ChannelStatus Channel::status() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return status_;
+}
+
+MessagePtr Channel::latest() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return latest_;
+}
+
+std::vector<ChannelEvent> Channel::drainEvents() {
+    std::vector<ChannelEvent> drained;
+    bool resumeReading;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        drained.assign(std::make_move_iterator(events_.begin()),
+                       std::make_move_iterator(events_.end()));
+        events_.clear();
+        resumeReading = rxPaused_;
+        rxPaused_ = false;
+    }
+    if (resumeReading) wakeWorker();
+    return drained;
+}
+
+bool Channel::waitUntilClosed(std::chrono::milliseconds timeout) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return closedCondition_.wait_for(lock, timeout,
+                                     [this] { return status_.state == ReadyState::kClosed; });
+}
+
+// The one libwebsockets call allowed off the worker thread.
+void Channel::wakeWorker() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (context_) lws_cancel_service(context_);
+}
+
+void Channel::run() {
+    static const lws_protocols kProtocols[] = {
+        {"wsdemo-client", &Connection::callback, 0, 0, 0, nullptr, 0},
+        {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+    };
+    Connection& connection = *connection_;
+
+    lws_context_creation_info info;
+    std::memset(&info, 0, sizeof info);
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = kProtocols;
+    info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+    if (url_.secure) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.user = &connection;
+    // One connection: without a limit lws sizes its fd table by `ulimit -n`.
+    info.fd_limit_per_thread = 16;
+    // Let our own connect timer, with its clearer message, fire before lws's handshake timeout.
+    info.timeout_secs =
+        static_cast<unsigned int>(options_.connectTimeout.count() / 1000 + 2);
+
+    lws_context* context = lws_create_context(&info);
+    if (!context) {
+        connection.finish(0, {}, "could not create the libwebsockets context");
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        context_ = context;
+    }
+
+    // Host header: the port only when it is not the scheme's default (RFC 6455 4.1).
+    const bool defaultPort = url_.port == (url_.secure ? 443 : 80);
+    const bool ipv6 = url_.host.find(':') != std::string::npos;
+    std::string hostHeader = ipv6 ? "[" + url_.host + "]" : url_.host;
+    if (!defaultPort) hostHeader += ":" + std::to_string(url_.port);
+
+    lws_client_connect_info connect;
+    std::memset(&connect, 0, sizeof connect);
+    connect.context = context;
+    connect.address = url_.host.c_str();
+    connect.port = url_.port;
+    connect.path = url_.path.c_str();
+    connect.host = hostHeader.c_str();
+    connect.ssl_connection = url_.secure ? LCCSCF_USE_SSL : 0;
+    connect.local_protocol_name = kProtocols[0].name;
+    connect.pwsi = &connection.wsi;
+
+    connection.connectTimer.schedule(context, options_.connectTimeout.count() * LWS_US_PER_MS);
+
+    if (!lws_client_connect_via_info(&connect) && !connection.finished)
+        connection.finish(0, {}, "could not start connecting to " + url_.toString());
+
+    while (!connection.finished) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stopRequested_) break;
+        }
+        lws_service(context, 0);
+    }
+    if (!connection.finished)
+        connection.finish(CloseCode::kAbnormal, {}, "the closing handshake did not complete in time");
+
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        context_ = nullptr;
+    }
+    connection.connectTimer.cancel();
+    lws_context_destroy(context);
+}
+
+int Channel::Connection::onCallback(lws* callbackWsi, lws_callback_reasons reason, void* in,
+                                    std::size_t len) {
+    switch (reason) {
+        case LWS_CALLBACK_CLIENT_ESTABLISHED:
+            onEstablished(callbackWsi);
+            return 0;
+        case LWS_CALLBACK_CLIENT_RECEIVE:
+            return onReceive(callbackWsi, in, len);
+        case LWS_CALLBACK_CLIENT_WRITEABLE:
+            return onWriteable(callbackWsi);
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            onPeerClose(in, len);
+            return 0;
+        case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+            finish(0, {}, describeConnectError(callbackWsi, in));
+            return 0;
+        case LWS_CALLBACK_CLIENT_CLOSED:
+            onClosed();
+            return 0;
+        case LWS_CALLBACK_WSI_DESTROY:
+            // lws 4.1.6 reports a server that never answers the upgrade only this way.
+            if (callbackWsi == wsi) {
+                wsi = nullptr;
+                if (!finished) finish(0, {}, "the server closed the connection during the handshake");
+            }
+            return 0;
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            // Never return -1 here: it would free the event pipe lws_cancel_service() writes.
+            onWakeRequests();
+            return 0;
+        default:
+            return 0;
+    }
+}
+
+void Channel::Connection::onEstablished(lws* callbackWsi) {
+    established = true;
+    connectTimer.cancel();
+    ChannelEvent opened;
+    opened.kind = ChannelEvent::Kind::kOpened;
+    setState(ReadyState::kOpen);
+    publish(std::move(opened));
+    lws_callback_on_writable(callbackWsi);  // Messages sent while connecting, or a close.
+}
+
+int Channel::Connection::onReceive(lws* callbackWsi, const void* in, std::size_t len) {
+    switch (assembler.append(callbackWsi, in, len)) {
+        case MessageAssembler::Result::kIncomplete:
+            return 0;
+        case MessageAssembler::Result::kTooBig: {
+            failure = "received a message larger than the limit of " +
+                      std::to_string(channel.options_.maxMessageBytes) + " bytes";
+            static const char kReason[] = "message too big";
+            lws_close_reason(callbackWsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+                             (unsigned char*)kReason, sizeof kReason - 1);
+            closeFrameSent = true;
+            sentCloseCode = CloseCode::kMessageTooBig;
+            sentCloseReason = kReason;
+            return -1;
+        }
+        case MessageAssembler::Result::kComplete:
+            break;
+    }
+    ChannelEvent event;
+    event.kind = ChannelEvent::Kind::kMessage;
+    event.message = std::make_shared<const Message>(assembler.take());
+    publish(std::move(event));
+    return 0;
+}
+
+int Channel::Connection::onWriteable(lws* callbackWsi) {
+    if (!writing) {
+        bool closeNow = false;
+        {
+            std::lock_guard<std::mutex> lock(channel.mutex_);
+            if (!channel.outgoing_.empty()) {
+                Message& next = channel.outgoing_.front();
+                writing = std::make_unique<OutgoingMessage>(next);
+                channel.outgoingBytes_ -= next.data.size();
+                channel.outgoing_.pop_front();
+            } else if (channel.closeRequested_ && !closeFrameSent) {
+                closeNow = true;
+                sentCloseCode = channel.requestedCloseCode_;
+                sentCloseReason = channel.requestedCloseReason_;
+            }
+        }
+        if (closeNow) {
+            lws_close_reason(callbackWsi, static_cast<lws_close_status>(sentCloseCode),
+                             (unsigned char*)sentCloseReason.data(), sentCloseReason.size());
+            closeFrameSent = true;
+            setState(ReadyState::kClosing);
+            return -1;  // lws writes the close frame and waits for the peer's.
+        }
+        if (!writing) return 0;
+    }
+    if (!writing->writeNextChunk(callbackWsi)) return -1;
+    if (writing->done()) writing.reset();
+    lws_callback_on_writable(callbackWsi);  // The next chunk, message or close, if any.
+    return 0;
+}
+
+void Channel::Connection::onConnectTimeout() {
+    const double seconds = static_cast<double>(channel.options_.connectTimeout.count()) / 1000.0;
+    char text[96];
+    std::snprintf(text, sizeof text, "no WebSocket handshake within %.1f s", seconds);
+    finish(0, {}, text);
+}
+
+void Channel::Connection::onPeerClose(const void* in, std::size_t len) {
+    // A close payload is empty or a 2-byte code plus a reason; lws passes 1 byte on as is.
+    const auto* payload = static_cast<const unsigned char*>(in);
+    if (len >= 2) {
+        peerCloseCode = static_cast<uint16_t>(payload[0] << 8 | payload[1]);
+        peerCloseReason.assign(reinterpret_cast<const char*>(payload) + 2, len - 2);
+    } else {
+        peerCloseCode = CloseCode::kNoStatus;
+    }
+    setState(ReadyState::kClosing);
+}
+
+void Channel::Connection::onClosed() {
+    if (peerCloseCode) {
+        finish(peerCloseCode, peerCloseReason, failure);
+    } else if (closeFrameSent) {
+        finish(sentCloseCode, sentCloseReason, failure);
+    } else {
+        finish(CloseCode::kAbnormal, {}, "the connection was lost without a close frame");
+    }
+}
+
+void Channel::Connection::onWakeRequests() {
+    bool stop, closeRequested, resumeReading, messagesQueued;
+    {
+        std::lock_guard<std::mutex> lock(channel.mutex_);
+        stop = channel.stopRequested_;
+        closeRequested = channel.closeRequested_;
+        resumeReading = readingPaused && !channel.rxPaused_;
+        messagesQueued = !channel.outgoing_.empty();
+    }
+    if (stop || !wsi || finished) return;  // The service loop sees stop and ends.
+    if (!established) {
+        // Queued messages go before the close, so the handshake must finish first; with
+        // nothing queued there is nothing to wait for.
+        if (closeRequested && !messagesQueued)
+            finish(0, {}, "closed before the connection was established");
+        return;
+    }
+    if (resumeReading) {
+        readingPaused = false;
+        lws_rx_flow_control(wsi, 1);
+    }
+    if (messagesQueued || closeRequested) lws_callback_on_writable(wsi);
+}
+
+void Channel::Connection::publish(ChannelEvent event) {
+    bool pauseReading = false;
+    {
+        std::lock_guard<std::mutex> lock(channel.mutex_);
+        if (event.kind == ChannelEvent::Kind::kMessage) channel.latest_ = event.message;
+        channel.events_.push_back(std::move(event));
+        if (channel.events_.size() >= channel.options_.maxQueuedEvents && !readingPaused) {
+            channel.rxPaused_ = true;
+            pauseReading = true;
+        }
+    }
+    if (pauseReading && wsi) {
+        readingPaused = true;
+        lws_rx_flow_control(wsi, 0);
+    }
+    if (channel.options_.onWake) channel.options_.onWake();
+}
+
+void Channel::Connection::setState(ReadyState state) {
+    {
+        std::lock_guard<std::mutex> lock(channel.mutex_);
+        if (channel.status_.state == ReadyState::kClosed) return;
+        channel.status_.state = state;
+    }
+    if (channel.options_.onWake) channel.options_.onWake();
+}
+
+void Channel::Connection::finish(uint16_t closeCode, std::string closeReason, std::string error) {
+    if (finished) return;
+    finished = true;
+    assembler.reset();  // A message cut off by the end of the connection is never published.
+    writing.reset();
+    connectTimer.cancel();
+    ChannelEvent closed;
+    closed.kind = ChannelEvent::Kind::kClosed;
+    closed.status = ChannelStatus{ReadyState::kClosed, closeCode, std::move(closeReason),
+                                  std::move(error)};
+    {
+        std::lock_guard<std::mutex> lock(channel.mutex_);
+        channel.status_ = closed.status;
+        channel.events_.push_back(std::move(closed));
+        channel.outgoing_.clear();
+        channel.outgoingBytes_ = 0;
+    }
+    channel.closedCondition_.notify_all();
+    if (channel.options_.onWake) channel.options_.onWake();
+}
+
+std::string Channel::Connection::describeConnectError(lws* callbackWsi, const void* in) const {
+    std::string text = "cannot connect to " + channel.url_.toString() + ": ";
+    const unsigned int httpStatus = callbackWsi ? lws_http_client_http_response(callbackWsi) : 0;
+    if (httpStatus && httpStatus != 101)
+        return text + "the server answered HTTP " + std::to_string(httpStatus) +
+               " instead of 101 Switching Protocols";
+    const char* detail = static_cast<const char*>(in);
+    return text + (detail && *detail ? detail : "unknown error");
+}
+
+}  // namespace wsdemo
