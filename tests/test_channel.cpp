@@ -39,7 +39,8 @@ TEST_CASE("a channel exchanges messages with the echo server", "[channel]") {
     CHECK(probe.events().front().kind == ChannelEvent::Kind::kOpened);
 
     SECTION("ASCII, multi-byte UTF-8 and empty text") {
-        for (const std::string text : {"Hello!", "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x8e\x89", ""}) {
+        for (const std::string text :
+             {"Hello!", "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x8e\x89", ""}) {
             REQUIRE(probe.channel().send(text) == SendResult::kQueued);
             requireEcho(probe, Message::Type::kText, text);
         }
@@ -57,7 +58,8 @@ TEST_CASE("a channel exchanges messages with the echo server", "[channel]") {
         REQUIRE(probe.waitForMessages(kCount));
         const auto messages = probe.messages();
         REQUIRE(messages.size() == kCount);
-        for (int i = 0; i < kCount; ++i) REQUIRE(messages[i]->data == "message " + std::to_string(i));
+        for (int i = 0; i < kCount; ++i)
+            REQUIRE(messages[i]->data == "message " + std::to_string(i));
         CHECK(probe.channel().latest()->data == "message " + std::to_string(kCount - 1));
     }
     SECTION("a 1 MiB message arrives whole") {
@@ -101,7 +103,8 @@ TEST_CASE("the state moves from connecting to open to closed", "[channel]") {
 TEST_CASE("messages sent while connecting are written once open, in order", "[channel]") {
     EchoServer server;
     ChannelProbe probe(server.url());
-    for (int i = 0; i < 10; ++i) REQUIRE(probe.channel().send(std::to_string(i)) == SendResult::kQueued);
+    for (int i = 0; i < 10; ++i)
+        REQUIRE(probe.channel().send(std::to_string(i)) == SendResult::kQueued);
     probe.channel().close();
     REQUIRE(probe.waitForClosed());
     // close() lets the queued messages go first; the server may answer the close before it
@@ -117,7 +120,8 @@ TEST_CASE("closing while connecting with nothing queued ends at once", "[channel
     probe.channel().close();
     REQUIRE(probe.waitForClosed(1s));
     CHECK(probe.closedStatus().closeCode == 0);
-    CHECK_THAT(probe.closedStatus().error, Catch::Contains("before the connection was established"));
+    CHECK_THAT(probe.closedStatus().error,
+               Catch::Contains("before the connection was established"));
 }
 
 TEST_CASE("a consumer that does not drain slows the peer down and loses nothing", "[channel]") {
@@ -161,7 +165,8 @@ TEST_CASE("connection failures end in a closed state with a clear error", "[chan
         ChannelProbe probe("ws://127.0.0.1:" + std::to_string(test::unusedPort()) + "/");
         REQUIRE(probe.waitForClosed());
         CHECK(probe.closedStatus().closeCode == 0);
-        CHECK_THAT(probe.closedStatus().error, Catch::StartsWith("cannot connect to ws://127.0.0.1:"));
+        CHECK_THAT(probe.closedStatus().error,
+                   Catch::StartsWith("cannot connect to ws://127.0.0.1:"));
     }
     SECTION("no handshake answer within the connect timeout") {
         test::SilentListener silent;
@@ -169,7 +174,8 @@ TEST_CASE("connection failures end in a closed state with a clear error", "[chan
         options.connectTimeout = 500ms;
         ChannelProbe probe("ws://127.0.0.1:" + std::to_string(silent.port()) + "/", options);
         REQUIRE(probe.waitForClosed(5s));
-        CHECK_THAT(probe.closedStatus().error, Catch::Contains("no WebSocket handshake within 0.5 s"));
+        CHECK_THAT(probe.closedStatus().error,
+                   Catch::Contains("no WebSocket handshake within 0.5 s"));
     }
 }
 

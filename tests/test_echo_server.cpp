@@ -27,12 +27,14 @@ TEST_CASE("each client gets its own echoes", "[echo_server]") {
     std::vector<std::unique_ptr<ChannelProbe>> clients;
     for (int c = 0; c < 4; ++c) clients.push_back(std::make_unique<ChannelProbe>(server.url()));
     for (int c = 0; c < 4; ++c)
-        for (int i = 0; i < 50; ++i) clients[c]->channel().send(std::to_string(c) + ":" + std::to_string(i));
+        for (int i = 0; i < 50; ++i)
+            clients[c]->channel().send(std::to_string(c) + ":" + std::to_string(i));
     for (int c = 0; c < 4; ++c) {
         REQUIRE(clients[c]->waitForMessages(50));
         const auto messages = clients[c]->messages();
         REQUIRE(messages.size() == 50);
-        for (int i = 0; i < 50; ++i) CHECK(messages[i]->data == std::to_string(c) + ":" + std::to_string(i));
+        for (int i = 0; i < 50; ++i)
+            CHECK(messages[i]->data == std::to_string(c) + ":" + std::to_string(i));
     }
 }
 

@@ -19,7 +19,7 @@ TEST_CASE("UTF-8 validation follows RFC 3629", "[message]") {
     CHECK_FALSE(isValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate.
     CHECK_FALSE(isValidUtf8("\xf4\x90\x80\x80"));  // Above U+10FFFF.
     CHECK_FALSE(isValidUtf8("\xff"));
-    CHECK_FALSE(isValidUtf8("ok\xe2\x9c"));        // Cut off at the end.
+    CHECK_FALSE(isValidUtf8("ok\xe2\x9c"));  // Cut off at the end.
 }
 
 TEST_CASE("only codes an endpoint may send are sendable", "[message]") {

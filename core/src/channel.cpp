@@ -13,21 +13,30 @@ namespace wsdemo {
 
 const char* toString(ReadyState state) {
     switch (state) {
-        case ReadyState::kConnecting: return "connecting";
-        case ReadyState::kOpen: return "open";
-        case ReadyState::kClosing: return "closing";
-        case ReadyState::kClosed: return "closed";
+        case ReadyState::kConnecting:
+            return "connecting";
+        case ReadyState::kOpen:
+            return "open";
+        case ReadyState::kClosing:
+            return "closing";
+        case ReadyState::kClosed:
+            return "closed";
     }
     return "?";
 }
 
 const char* toString(SendResult result) {
     switch (result) {
-        case SendResult::kQueued: return "queued";
-        case SendResult::kClosed: return "the connection is closed";
-        case SendResult::kQueueFull: return "the send queue is full";
-        case SendResult::kTooLarge: return "the message is larger than the limit";
-        case SendResult::kInvalidUtf8: return "the text is not valid UTF-8";
+        case SendResult::kQueued:
+            return "queued";
+        case SendResult::kClosed:
+            return "the connection is closed";
+        case SendResult::kQueueFull:
+            return "the send queue is full";
+        case SendResult::kTooLarge:
+            return "the message is larger than the limit";
+        case SendResult::kInvalidUtf8:
+            return "the text is not valid UTF-8";
     }
     return "?";
 }
@@ -56,16 +65,16 @@ struct Channel::Connection {
     std::string describeConnectError(lws* wsi, const void* in) const;
 
     Channel& channel;
-    lws* wsi = nullptr;           // From lws_client_connect_via_info() to WSI_DESTROY.
-    bool established = false;     // The handshake completed.
-    bool finished = false;        // The final status is published; the service loop ends.
-    bool readingPaused = false;   // lws_rx_flow_control(wsi, 0) is in force.
+    lws* wsi = nullptr;          // From lws_client_connect_via_info() to WSI_DESTROY.
+    bool established = false;    // The handshake completed.
+    bool finished = false;       // The final status is published; the service loop ends.
+    bool readingPaused = false;  // lws_rx_flow_control(wsi, 0) is in force.
     bool closeFrameSent = false;
     uint16_t sentCloseCode = 0;
     std::string sentCloseReason;
-    uint16_t peerCloseCode = 0;   // From the peer's close frame; 0 while none came.
+    uint16_t peerCloseCode = 0;  // From the peer's close frame; 0 while none came.
     std::string peerCloseReason;
-    std::string failure;          // Why we failed the connection ourselves (e.g. 1009).
+    std::string failure;  // Why we failed the connection ourselves (e.g. 1009).
     MessageAssembler assembler;
     std::unique_ptr<OutgoingMessage> writing;  // Taken from outgoing_, partly written.
     LwsTimer<Connection, &Connection::onConnectTimeout> connectTimer{*this};
@@ -101,7 +110,8 @@ SendResult Channel::enqueue(Message::Type type, std::string data) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closeRequested_ || status_.state == ReadyState::kClosed) return SendResult::kClosed;
-        if (data.size() > options_.maxQueuedSendBytes - outgoingBytes_) return SendResult::kQueueFull;
+        if (data.size() > options_.maxQueuedSendBytes - outgoingBytes_)
+            return SendResult::kQueueFull;
         outgoingBytes_ += data.size();
         outgoing_.push_back(Message{type, std::move(data)});
     }
@@ -178,8 +188,7 @@ void Channel::run() {
     // One connection: without a limit lws sizes its fd table by `ulimit -n`.
     info.fd_limit_per_thread = 16;
     // Let our own connect timer, with its clearer message, fire before lws's handshake timeout.
-    info.timeout_secs =
-        static_cast<unsigned int>(options_.connectTimeout.count() / 1000 + 2);
+    info.timeout_secs = static_cast<unsigned int>(options_.connectTimeout.count() / 1000 + 2);
 
     lws_context* context = lws_create_context(&info);
     if (!context) {
@@ -221,7 +230,8 @@ void Channel::run() {
         lws_service(context, 0);
     }
     if (!connection.finished)
-        connection.finish(CloseCode::kAbnormal, {}, "the closing handshake did not complete in time");
+        connection.finish(CloseCode::kAbnormal, {},
+                          "the closing handshake did not complete in time");
 
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -254,7 +264,8 @@ int Channel::Connection::onCallback(lws* callbackWsi, lws_callback_reasons reaso
             // lws 4.1.6 reports a server that never answers the upgrade only this way.
             if (callbackWsi == wsi) {
                 wsi = nullptr;
-                if (!finished) finish(0, {}, "the server closed the connection during the handshake");
+                if (!finished)
+                    finish(0, {}, "the server closed the connection during the handshake");
             }
             return 0;
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
@@ -420,8 +431,8 @@ void Channel::Connection::finish(uint16_t closeCode, std::string closeReason, st
     connectTimer.cancel();
     ChannelEvent closed;
     closed.kind = ChannelEvent::Kind::kClosed;
-    closed.status = ChannelStatus{ReadyState::kClosed, closeCode, std::move(closeReason),
-                                  std::move(error)};
+    closed.status =
+        ChannelStatus{ReadyState::kClosed, closeCode, std::move(closeReason), std::move(error)};
     {
         std::lock_guard<std::mutex> lock(channel.mutex_);
         channel.status_ = closed.status;

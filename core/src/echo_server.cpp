@@ -109,7 +109,9 @@ EchoServer::EchoServer(EchoServerOptions options)
     }
 }
 
-EchoServer::~EchoServer() { stop(); }
+EchoServer::~EchoServer() {
+    stop();
+}
 
 std::string EchoServer::url() const {
     return "ws://" + options_.bindAddress + ":" + std::to_string(port_) + "/";

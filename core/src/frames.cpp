@@ -47,7 +47,8 @@ bool OutgoingMessage::writeNextChunk(lws* wsi) {
     // libwebsockets may put the frame header there.
     unsigned char* start = buffer_.data() + LWS_PRE + offset_;
     const int written =
-        lws_write(wsi, start, chunk, static_cast<lws_write_protocol>(lws_write_ws_flags(initial, first, last)));
+        lws_write(wsi, start, chunk,
+                  static_cast<lws_write_protocol>(lws_write_ws_flags(initial, first, last)));
     if (written < static_cast<int>(chunk)) return false;
     offset_ += chunk;
     finished_ = last;

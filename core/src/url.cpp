@@ -16,7 +16,9 @@ bool isIpv6Char(char c) {
 }
 
 // Printable ASCII except space: what may stand in a request line's target unescaped.
-bool isPathChar(char c) { return c > ' ' && c < 0x7f; }
+bool isPathChar(char c) {
+    return c > ' ' && c < 0x7f;
+}
 
 }  // namespace
 
@@ -35,7 +37,8 @@ UrlParseResult parseWsUrl(std::string_view text) {
 
     WsUrl url;
     const auto schemeEnd = text.find("://");
-    if (schemeEnd == std::string_view::npos) return std::string("URL must start with ws:// or wss://");
+    if (schemeEnd == std::string_view::npos)
+        return std::string("URL must start with ws:// or wss://");
     std::string scheme(text.substr(0, schemeEnd));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -58,7 +61,8 @@ UrlParseResult parseWsUrl(std::string_view text) {
     std::string_view portText;
     if (!authority.empty() && authority.front() == '[') {
         const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::string("URL has an unclosed '[' in its host");
+        if (close == std::string_view::npos)
+            return std::string("URL has an unclosed '[' in its host");
         std::string_view literal = authority.substr(1, close - 1);
         if (literal.empty() || !std::all_of(literal.begin(), literal.end(), isIpv6Char))
             return "URL has an invalid IPv6 address '" + std::string(literal) + "'";
@@ -82,9 +86,8 @@ UrlParseResult parseWsUrl(std::string_view text) {
     if (url.host.empty()) return std::string("URL has no host");
 
     if (!portText.empty()) {
-        if (portText.size() > 5 || !std::all_of(portText.begin(), portText.end(), [](char c) {
-                return c >= '0' && c <= '9';
-            }))
+        if (portText.size() > 5 || !std::all_of(portText.begin(), portText.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; }))
             return "URL has an invalid port '" + std::string(portText) + "'";
         const unsigned long port = std::stoul(std::string(portText));
         if (port < 1 || port > 65535)
@@ -96,7 +99,8 @@ UrlParseResult parseWsUrl(std::string_view text) {
         return std::string("URL must not contain a fragment ('#')");
     if (!std::all_of(target.begin(), target.end(), isPathChar))
         return std::string("URL path has a space or a non-ASCII byte: percent-encode it");
-    url.path = target.empty() || target.front() != '/' ? "/" + std::string(target) : std::string(target);
+    url.path =
+        target.empty() || target.front() != '/' ? "/" + std::string(target) : std::string(target);
     return url;
 }
 

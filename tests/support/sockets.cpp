@@ -43,6 +43,8 @@ SilentListener::SilentListener() : fd_(bindLoopback(port_)) {
     }
 }
 
-SilentListener::~SilentListener() { close(fd_); }
+SilentListener::~SilentListener() {
+    close(fd_);
+}
 
 }  // namespace wsdemo::test

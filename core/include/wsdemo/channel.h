@@ -63,11 +63,11 @@ struct ChannelOptions {
 };
 
 enum class SendResult {
-    kQueued,      // Will be written in order once the connection is open.
-    kClosed,      // close() was called or the connection ended: nothing was queued.
-    kQueueFull,   // maxQueuedSendBytes would be exceeded: retry after the queue drains.
-    kTooLarge,    // Larger than maxMessageBytes.
-    kInvalidUtf8, // Text that is not UTF-8 (peers must fail the connection with 1007).
+    kQueued,       // Will be written in order once the connection is open.
+    kClosed,       // close() was called or the connection ended: nothing was queued.
+    kQueueFull,    // maxQueuedSendBytes would be exceeded: retry after the queue drains.
+    kTooLarge,     // Larger than maxMessageBytes.
+    kInvalidUtf8,  // Text that is not UTF-8 (peers must fail the connection with 1007).
 };
 
 const char* toString(SendResult result);
@@ -83,6 +83,7 @@ public:
     Channel& operator=(const Channel&) = delete;
 
     const WsUrl& url() const { return url_; }
+    const ChannelOptions& options() const { return options_; }
 
     SendResult send(std::string text);
     SendResult sendBinary(std::string bytes);

@@ -1,0 +1,109 @@
+#include "chat_view.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "status_text.h"
+
+namespace wsdemo {
+
+namespace {
+
+// Backs up to the start of a UTF-8 sequence so a preview never ends in half a character.
+std::size_t utf8Boundary(const std::string& text, std::size_t limit) {
+    if (limit >= text.size()) return text.size();
+    while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+    return limit;
+}
+
+std::string hexPreview(const std::string& bytes, std::size_t maxBytes) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string text;
+    for (std::size_t i = 0; i < bytes.size() && i < maxBytes; ++i) {
+        const auto byte = static_cast<unsigned char>(bytes[i]);
+        if (i) text += ' ';
+        text += kHex[byte >> 4];
+        text += kHex[byte & 15];
+    }
+    if (bytes.size() > maxBytes) text += " ...";
+    return text;
+}
+
+}  // namespace
+
+void ChatView::onEvents(const std::vector<ChannelEvent>& events) {
+    received_ +=
+        static_cast<std::uint64_t>(std::count_if(events.begin(), events.end(), [](const auto& e) {
+            return e.kind == ChannelEvent::Kind::kMessage;
+        }));
+}
+
+void ChatView::onSendResult(SendResult result) {
+    sendError_ = result == SendResult::kQueued ? "" : std::string("Not sent: ") + toString(result);
+}
+
+std::optional<std::string> ChatView::draw(const ChannelStatus& status, const MessagePtr& latest) {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    ImGui::Begin("WebSocket Demo", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+
+    // Sending is allowed while connecting (queued until open) but not once closed.
+    const bool canSend =
+        status.state == ReadyState::kConnecting || status.state == ReadyState::kOpen;
+    ImGui::BeginDisabled(!canSend);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttonWidth = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2;
+    ImGui::SetNextItemWidth(-(buttonWidth + style.ItemSpacing.x));
+    if (focusInput_) {
+        ImGui::SetKeyboardFocusHere();
+        focusInput_ = false;
+    }
+    const bool enter = ImGui::InputTextWithHint("##message", "Send a message", &input_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    const bool clicked = ImGui::Button("Send");
+    ImGui::EndDisabled();
+
+    std::optional<std::string> toSend;
+    if ((enter || clicked) && !input_.empty()) toSend = std::exchange(input_, std::string());
+    if (enter) focusInput_ = true;  // Enter ends the edit; keep typing in the same field.
+
+    ImGui::TextUnformatted(describeStatus(status, url_).c_str());
+    ImGui::Text("Messages received: %llu", static_cast<unsigned long long>(received_));
+    if (!sendError_.empty())
+        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%s", sendError_.c_str());
+    ImGui::Separator();
+    ImGui::TextUnformatted("Latest message:");
+    drawLatest(latest);
+
+    ImGui::End();
+    return toSend;
+}
+
+void ChatView::drawLatest(const MessagePtr& latest) const {
+    ImGui::BeginChild("##latest", ImVec2(0, 0), true);
+    if (latest) {
+        const std::string& data = latest->data;
+        ImGui::PushTextWrapPos(0.0f);
+        if (latest->type == Message::Type::kBinary) {
+            ImGui::TextDisabled("binary, %zu bytes", data.size());
+            ImGui::TextUnformatted(hexPreview(data, 256).c_str());
+        } else {
+            const std::size_t shown = utf8Boundary(data, kPreviewBytes);
+            // TextUnformatted with an end pointer: no format buffer, no length limit.
+            ImGui::TextUnformatted(data.data(), data.data() + shown);
+            if (shown < data.size())
+                ImGui::TextDisabled("(the first %zu of %zu bytes)", shown, data.size());
+        }
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace wsdemo

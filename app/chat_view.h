@@ -1,0 +1,39 @@
+// The window's one panel, as in the cookbook: an input, a Send button and the latest message.
+// Plain Dear ImGui calls, no backend: tests draw it in a headless ImGui context.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wsdemo/channel.h"
+
+namespace wsdemo {
+
+class ChatView {
+public:
+    // Text messages longer than this show their beginning and their size; the message itself
+    // is never cut.
+    static constexpr std::size_t kPreviewBytes = 16 * 1024;
+
+    explicit ChatView(std::string url) : url_(std::move(url)) {}
+
+    void onEvents(const std::vector<ChannelEvent>& events);
+    void onSendResult(SendResult result);
+
+    // Draws one frame's panel over the whole viewport (call between NewFrame and Render).
+    // Returns the input's text when Send or Enter was pressed with something typed.
+    std::optional<std::string> draw(const ChannelStatus& status, const MessagePtr& latest);
+
+private:
+    void drawLatest(const MessagePtr& latest) const;
+
+    const std::string url_;
+    std::string input_;
+    std::uint64_t received_ = 0;
+    std::string sendError_;   // Why the last send was refused; empty when it was not.
+    bool focusInput_ = true;  // Put the keyboard focus in the input on the next frame.
+};
+
+}  // namespace wsdemo

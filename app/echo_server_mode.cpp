@@ -1,0 +1,37 @@
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
+
+#include "modes.h"
+#include "wsdemo/echo_server.h"
+
+namespace wsdemo {
+
+int runEchoServer(const CommandLine& command) {
+    // Blocked before the server's thread starts, so that only sigwait() below receives them.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    EchoServerOptions options;
+    options.port = command.port;
+    try {
+        EchoServer server(options);
+        std::printf("%s\n", server.url().c_str());
+        std::fflush(stdout);
+        std::fprintf(stderr, "wsdemo: echo server listening on %s; stop it with Ctrl+C\n",
+                     server.url().c_str());
+        int signal = 0;
+        sigwait(&stopSignals, &signal);
+        std::fprintf(stderr, "wsdemo: stopping the echo server\n");
+        server.stop();
+    } catch (const std::runtime_error& error) {
+        std::fprintf(stderr, "wsdemo: %s\n", error.what());
+        return ExitStatus::kFailure;
+    }
+    return ExitStatus::kOk;
+}
+
+}  // namespace wsdemo
