@@ -72,7 +72,7 @@ std::optional<std::string> ChatView::draw(const ChannelStatus& status, const Mes
 
     std::optional<std::string> toSend;
     if ((enter || clicked) && !input_.empty()) toSend = std::exchange(input_, std::string());
-    if (enter) focusInput_ = true;  // Enter ends the edit; keep typing in the same field.
+    if (enter || clicked) focusInput_ = true;  // Either ends the edit: keep typing right there.
 
     ImGui::TextUnformatted(describeStatus(status, url_).c_str());
     ImGui::Text("Messages received: %llu", static_cast<unsigned long long>(received_));

@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""A scriptable WebSocket server for testing the client against a peer we did not write.
+
+Usage: /usr/bin/python3 scripted_server.py
+
+Listens on an ephemeral port of 127.0.0.1 and prints its URL
+(``ws://127.0.0.1:PORT/``) as the first line of stdout. Runs until SIGTERM or
+SIGINT, or until stdin reaches EOF, so that it dies with the test that spawned
+it with a stdin pipe.
+
+Every message received is echoed back unchanged, with its type, except text
+messages starting with "!": the rest of those is a JSON command making the
+server do what an echo server never would, e.g. ``!{"op":"abort"}``:
+
+  {"op":"fragments","parts":["a","b"],"binary":false}
+                      one message sent as these fragments (hex strings if binary)
+  {"op":"close","code":4000,"reason":"bye"}    closing handshake with this code
+  {"op":"close_no_status"}     close frame without payload (the peer sees 1005)
+  {"op":"abort"}               drop TCP without a close frame (the peer sees 1006)
+  {"op":"burst","count":N,"prefix":"m"}        N text messages m0 .. m{N-1}
+  {"op":"binary","hex":"00ff10"}               one binary message
+  {"op":"big","size":N}        one N-byte text message: "0123456789" repeated
+  {"op":"report"}              replies {"received": K}, K = messages echoed so far
+
+An unknown op closes the connection with 1008 "unknown op", a malformed
+command with 1008 "bad command".
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import threading
+
+import websockets
+from websockets.exceptions import ProtocolError
+from websockets.frames import Close
+
+# Bounds how long closing handshakes (scripted ones and those at shutdown)
+# wait for an unresponsive client.
+CLOSE_TIMEOUT = 3
+
+
+class UnknownOp(Exception):
+    pass
+
+
+async def run_command(ws, command, received):
+    op = command["op"]
+    if op == "fragments":
+        parts = command["parts"]
+        if command.get("binary", False):
+            parts = [bytes.fromhex(part) for part in parts]
+        await ws.send(iter(parts))
+    elif op == "close":
+        close = Close(command["code"], command.get("reason", ""))
+        # Validate first: close() would fail only after leaving the OPEN state,
+        # too late to report the bad command with a close frame of our own.
+        close.check()
+        await ws.close(close.code, close.reason)
+    elif op == "close_no_status":
+        # close() always sends a status code, so write the empty close frame
+        # ourselves, through the method that also moves the state to CLOSING.
+        # close() then just waits (bounded) for the reply and drops TCP.
+        await ws.write_close_frame(Close(1005, ""), b"")
+        await ws.close()
+    elif op == "abort":
+        ws.transport.abort()
+    elif op == "burst":
+        for i in range(command["count"]):
+            await ws.send(f"{command['prefix']}{i}")
+    elif op == "binary":
+        await ws.send(bytes.fromhex(command["hex"]))
+    elif op == "big":
+        size = command["size"]
+        await ws.send(("0123456789" * (size // 10 + 1))[:size])
+    elif op == "report":
+        await ws.send(json.dumps({"received": received}))
+    else:
+        raise UnknownOp(op)
+
+
+async def serve_connection(ws, path):
+    received = 0  # non-command messages, for the "report" command
+    try:
+        async for message in ws:
+            if isinstance(message, str) and message.startswith("!"):
+                try:
+                    await run_command(ws, json.loads(message[1:]), received)
+                except UnknownOp:
+                    await ws.close(1008, "unknown op")
+                except (ValueError, KeyError, TypeError, ProtocolError):
+                    await ws.close(1008, "bad command")
+            else:
+                received += 1
+                await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass  # Aborts, from either side, are part of the tests, not errors.
+
+
+def set_at_stdin_eof(loop, event):
+    """Blocks until stdin reaches EOF (the parent is gone), then sets event."""
+    try:
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+    except OSError:
+        pass  # A closed or unreadable stdin counts as EOF too.
+    loop.call_soon_threadsafe(event.set)
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    # A daemon thread, so that a signal can end the process while it still
+    # blocks in read().
+    threading.Thread(target=set_at_stdin_eof, args=(loop, stop), daemon=True).start()
+
+    async with websockets.serve(
+        serve_connection,
+        "127.0.0.1",
+        0,
+        max_size=None,  # the client tests send messages of 16 MiB and more
+        ping_interval=None,  # never close a client for missing a ping
+        compression=None,
+        close_timeout=CLOSE_TIMEOUT,
+    ) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"ws://127.0.0.1:{port}/", flush=True)
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
