@@ -106,6 +106,15 @@ TEST_CASE("the channel against a python-websockets server", "[channel][peer]") {
     }
 }
 
+TEST_CASE("an HTTP answer instead of the upgrade is reported with its status", "[channel][peer]") {
+    ScriptedServer server;
+    ChannelProbe probe(server.url() + "status/403");
+    REQUIRE(probe.waitForClosed());
+    CHECK(probe.closedStatus().closeCode == 0);
+    CHECK_THAT(probe.closedStatus().error,
+               Catch::EndsWith("the server answered HTTP 403 instead of 101 Switching Protocols"));
+}
+
 TEST_CASE("the echo server against a python-websockets client", "[echo_server][peer]") {
     EchoServer server;
     Subprocess client({WSDEMO_PYTHON, WSDEMO_PEERS_DIR "/echo_client_check.py", server.url()});

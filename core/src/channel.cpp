@@ -1,6 +1,7 @@
 #include "wsdemo/channel.h"
 
 #include <libwebsockets.h>
+#include <netdb.h>
 
 #include <cstdio>
 #include <cstring>
@@ -63,6 +64,7 @@ struct Channel::Connection {
     void setState(ReadyState state);
     void finish(uint16_t closeCode, std::string closeReason, std::string error);
     std::string describeConnectError(lws* wsi, const void* in) const;
+    std::string describeStartFailure() const;
 
     Channel& channel;
     lws* wsi = nullptr;          // From lws_client_connect_via_info() to WSI_DESTROY.
@@ -220,7 +222,7 @@ void Channel::run() {
     connection.connectTimer.schedule(context, options_.connectTimeout.count() * LWS_US_PER_MS);
 
     if (!lws_client_connect_via_info(&connect) && !connection.finished)
-        connection.finish(0, {}, "could not start connecting to " + url_.toString());
+        connection.finish(0, {}, connection.describeStartFailure());
 
     while (!connection.finished) {
         {
@@ -450,8 +452,26 @@ std::string Channel::Connection::describeConnectError(lws* callbackWsi, const vo
     if (httpStatus && httpStatus != 101)
         return text + "the server answered HTTP " + std::to_string(httpStatus) +
                " instead of 101 Switching Protocols";
-    const char* detail = static_cast<const char*>(in);
-    return text + (detail && *detail ? detail : "unknown error");
+    const std::string detail = in ? static_cast<const char*>(in) : "";
+    // lws 4.1.6 says only this for every failed TCP connect, and has closed the socket (and
+    // with it SO_ERROR) by the time we hear of it.
+    if (detail == "Unable to connect")
+        return text + "the TCP connection was refused, or the host is unreachable";
+    return text + (detail.empty() ? "unknown error" : detail);
+}
+
+// lws_client_connect_via_info() fails at once, with no callback, when the host name does not
+// resolve (lws 4.1.6 resolves synchronously). Ask the resolver again for the reason.
+std::string Channel::Connection::describeStartFailure() const {
+    const std::string text = "cannot connect to " + channel.url_.toString() + ": ";
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const int error = getaddrinfo(channel.url_.host.c_str(), nullptr, &hints, &found);
+    if (error != 0)
+        return text + "cannot resolve host '" + channel.url_.host + "': " + gai_strerror(error);
+    freeaddrinfo(found);
+    return text + "libwebsockets could not start the connection";
 }
 
 }  // namespace wsdemo

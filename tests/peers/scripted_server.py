@@ -22,11 +22,15 @@ server do what an echo server never would, e.g. ``!{"op":"abort"}``:
   {"op":"big","size":N}        one N-byte text message: "0123456789" repeated
   {"op":"report"}              replies {"received": K}, K = messages echoed so far
 
+A request for the path /status/NNN is answered with HTTP status NNN instead
+of the upgrade to WebSocket.
+
 An unknown op closes the connection with 1008 "unknown op", a malformed
 command with 1008 "bad command".
 """
 
 import asyncio
+import http
 import json
 import os
 import signal
@@ -81,6 +85,14 @@ async def run_command(ws, command, received):
         raise UnknownOp(op)
 
 
+async def answer_status_paths(path, request_headers):
+    """Answers /status/NNN with that HTTP status; other paths go on to the upgrade."""
+    if path.startswith("/status/"):
+        status = http.HTTPStatus(int(path[len("/status/"):]))
+        return status, [("Content-Type", "text/plain")], f"{status.phrase}\n".encode()
+    return None
+
+
 async def serve_connection(ws, path):
     received = 0  # non-command messages, for the "report" command
     try:
@@ -126,6 +138,7 @@ async def main():
         ping_interval=None,  # never close a client for missing a ping
         compression=None,
         close_timeout=CLOSE_TIMEOUT,
+        process_request=answer_status_paths,
     ) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"ws://127.0.0.1:{port}/", flush=True)
