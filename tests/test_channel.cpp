@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "support/channel_probe.h"
@@ -135,6 +138,42 @@ TEST_CASE("a consumer that does not drain slows the peer down and loses nothing"
     REQUIRE(probe.waitForMessages(kCount));
     const auto messages = probe.messages();
     for (int i = 0; i < kCount; ++i) REQUIRE(messages[i]->data == std::to_string(i));
+}
+
+TEST_CASE("the event queue stops at its high-water mark until drained", "[channel]") {
+    EchoServer server;
+    // Counts publications (one wake each) without draining, unlike ChannelProbe.
+    struct Wakes {
+        std::mutex mutex;
+        std::condition_variable condition;
+        std::size_t count = 0;
+    };
+    auto wakes = std::make_shared<Wakes>();
+    ChannelOptions options;
+    options.maxQueuedEvents = 8;
+    options.onWake = [wakes] {
+        std::lock_guard<std::mutex> lock(wakes->mutex);
+        ++wakes->count;
+        wakes->condition.notify_all();
+    };
+    Channel channel(std::get<WsUrl>(parseWsUrl(server.url())), options);
+    for (int i = 0; i < 1000; ++i) channel.send(std::to_string(i));
+
+    // The opened event's state change and its publication wake twice; each message once.
+    std::size_t expectedWakes = 2 + 7;
+    int next = 0;
+    for (int round = 0; round < 5; ++round) {
+        std::unique_lock<std::mutex> lock(wakes->mutex);
+        REQUIRE(wakes->condition.wait_for(lock, 10s, [&] { return wakes->count >= expectedWakes; }));
+        lock.unlock();
+        const auto events = channel.drainEvents();
+        // Exactly at the mark: reading stopped with the publication that reached it.
+        REQUIRE(events.size() == 8);
+        for (const auto& event : events)
+            if (event.kind == ChannelEvent::Kind::kMessage)
+                REQUIRE(event.message->data == std::to_string(next++));
+        expectedWakes += 8;
+    }
 }
 
 TEST_CASE("send refuses what it cannot deliver", "[channel]") {
