@@ -185,6 +185,13 @@ class CommandLineTests(WsdemoTestCase):
         self.assertExit(process, 0)
         self.assertEqual(len(process.stdout.lines), 1, f"stdout{process.report()}")
 
+    def test_window_without_a_display_exits_1_and_suggests_a_way(self):
+        process = self.start_without_input()  # Children never get a DISPLAY.
+        self.assertExit(process, 1)
+        self.assertEqual(len(process.stderr.lines), 1, f"stderr lines{process.report()}")
+        for way in ("--headless", "xvfb-run"):
+            self.assertIn(way, process.stderr.lines[0], f"stderr{process.report()}")
+
     def test_bad_arguments_exit_2_with_one_line(self):
         for args in (
             ["--frobnicate"],
@@ -271,6 +278,7 @@ class HeadlessTests(WsdemoTestCase):
         # line must be the error, saying what it could not connect to.
         last_line = process.stderr.lines[-1] if process.stderr.lines else ""
         self.assertIn(str(port), last_line, f"last stderr line{process.report()}")
+        self.assertIn("refused", last_line, f"last stderr line{process.report()}")
 
 
 class ScriptedPeerTests(WsdemoTestCase):
