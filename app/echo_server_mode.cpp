@@ -3,17 +3,14 @@
 #include <stdexcept>
 
 #include "modes.h"
+#include "startup.h"
 #include "wsdemo/echo_server.h"
 
 namespace wsdemo {
 
 int runEchoServer(const CommandLine& command) {
-    // Blocked before the server's thread starts, so that only sigwait() below receives them.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Before the server's thread starts, so that only sigwait() below receives them.
+    const sigset_t stopSignals = blockStopSignals();
 
     EchoServerOptions options;
     options.port = command.port;

@@ -9,16 +9,15 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "modes.h"
+#include "startup.h"
 #include "status_text.h"
 #include "wsdemo/channel.h"
-#include "wsdemo/echo_server.h"
 
 namespace wsdemo {
 
@@ -260,28 +259,13 @@ int HeadlessSession::finish(const ChannelStatus& status) const {
 }  // namespace
 
 int runHeadless(const CommandLine& command) {
-    // SIGINT and SIGTERM close the connection properly; blocked before any thread starts so
-    // that they reach only the signalfd.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // SIGINT and SIGTERM close the connection properly: they reach only the signalfd.
+    const sigset_t stopSignals = blockStopSignals();
     const int signalFd = signalfd(-1, &stopSignals, SFD_CLOEXEC | SFD_NONBLOCK);
 
-    std::unique_ptr<EchoServer> server;
-    WsUrl url;
-    try {
-        if (command.url) {
-            url = *command.url;
-        } else {
-            server = std::make_unique<EchoServer>();
-            url = std::get<WsUrl>(parseWsUrl(server->url()));
-        }
-    } catch (const std::runtime_error& error) {
-        std::fprintf(stderr, "wsdemo: %s\n", error.what());
-        return ExitStatus::kFailure;
-    }
+    std::optional<Target> target = startTarget(command);
+    if (!target) return ExitStatus::kFailure;
+    const WsUrl& url = target->url;
 
     const WakePipe wake;
     ChannelOptions options;

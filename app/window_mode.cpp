@@ -9,13 +9,12 @@
 
 #include <cstdio>
 #include <memory>
-#include <stdexcept>
 #include <string>
 
 #include "chat_view.h"
 #include "modes.h"
+#include "startup.h"
 #include "wsdemo/channel.h"
-#include "wsdemo/echo_server.h"
 
 namespace wsdemo {
 
@@ -37,19 +36,9 @@ constexpr int kFramesAfterWake = 2;
 
 int runWindow(const CommandLine& command) {
     // Setup: the connection first, so a bad server fails before a window flashes up.
-    std::unique_ptr<EchoServer> server;
-    WsUrl url;
-    try {
-        if (command.url) {
-            url = *command.url;
-        } else {
-            server = std::make_unique<EchoServer>();
-            url = std::get<WsUrl>(parseWsUrl(server->url()));
-        }
-    } catch (const std::runtime_error& error) {
-        std::fprintf(stderr, "wsdemo: %s\n", error.what());
-        return ExitStatus::kFailure;
-    }
+    std::optional<Target> target = startTarget(command);
+    if (!target) return ExitStatus::kFailure;
+    const WsUrl& url = target->url;
 
     glfwSetErrorCallback(onGlfwError);
     if (!glfwInit()) {
@@ -124,7 +113,7 @@ int runWindow(const CommandLine& command) {
     glfwHideWindow(window);
     channel->close(CloseCode::kNormal);
     channel.reset();
-    server.reset();
+    target.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
