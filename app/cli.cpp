@@ -73,6 +73,10 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
             echoServer = true;
         } else if (arg == "--verbose") {
             command.verbose = true;
+        } else if (arg == "--stats") {
+            command.stats = true;
+        } else if (arg == "--redraw-continuously") {
+            command.redrawContinuously = true;
         } else if (arg == "--url") {
             const auto text = takeValue();
             if (!text) return std::string("option '--url' needs a ws:// or wss:// URL");
@@ -99,6 +103,8 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
         return std::string("--headless and --echo-server cannot be combined");
     if (echoServer && command.url) return std::string("--url cannot be used with --echo-server");
     if (portGiven && !echoServer) return std::string("--port only applies to --echo-server");
+    if ((command.stats || command.redrawContinuously) && (headless || echoServer))
+        return std::string("--stats and --redraw-continuously apply to the window only");
     if (headless) command.mode = CommandLine::Mode::kHeadless;
     if (echoServer) command.mode = CommandLine::Mode::kEchoServer;
     return command;
@@ -124,6 +130,10 @@ Options:
                   echo every message until SIGINT or SIGTERM
   --port N        the echo server's port (default 0: any free port)
   --verbose       show libwebsockets' own log lines
+  --stats         window: print frame and latency figures on stderr at exit
+  --redraw-continuously
+                  window: draw frames back to back instead of waiting for
+                  events (what Dear ImGui's example does; a benchmark baseline)
 
 Exit status: 0 after a normal close, 1 when the connection failed or ended
 abnormally, 2 for a bad command line.

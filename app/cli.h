@@ -13,9 +13,11 @@ namespace wsdemo {
 struct CommandLine {
     enum class Mode { kWindow, kHeadless, kEchoServer, kHelp, kVersion };
     Mode mode = Mode::kWindow;
-    std::optional<WsUrl> url;  // None: start the embedded echo server and connect to it.
-    uint16_t port = 0;         // --echo-server only; 0 picks a free port.
-    bool verbose = false;      // libwebsockets' own log lines on stderr.
+    std::optional<WsUrl> url;         // None: start the embedded echo server and connect to it.
+    uint16_t port = 0;                // --echo-server only; 0 picks a free port.
+    bool verbose = false;             // libwebsockets' own log lines on stderr.
+    bool stats = false;               // Window: print frame and latency figures at exit.
+    bool redrawContinuously = false;  // Window: never wait for events (a benchmark baseline).
 };
 
 using CommandLineResult = std::variant<CommandLine, std::string>;

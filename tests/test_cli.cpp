@@ -39,6 +39,8 @@ TEST_CASE("the command line selects a mode", "[cli]") {
     CHECK(accepted({"-h"}).mode == CommandLine::Mode::kHelp);
     CHECK(accepted({"--version"}).mode == CommandLine::Mode::kVersion);
     CHECK(accepted({"--verbose"}).verbose);
+    CHECK(accepted({"--stats"}).stats);
+    CHECK(accepted({"--redraw-continuously"}).redrawContinuously);
 
     const CommandLine headless = accepted({"--headless", "--url", "wss://example.com/chat"});
     REQUIRE(headless.url);
@@ -63,6 +65,7 @@ TEST_CASE("a bad command line gets one specific line", "[cli]") {
     CHECK_THAT(refused({"--port", "80"}), Catch::Contains("only applies to --echo-server"));
     CHECK_THAT(refused({"--headless", "--echo-server"}), Catch::Contains("cannot be combined"));
     CHECK_THAT(refused({"--echo-server", "--url", "ws://x"}), Catch::Contains("cannot be used"));
+    CHECK_THAT(refused({"--headless", "--stats"}), Catch::Contains("apply to the window only"));
     CHECK_THAT(refused({"--headless=yes"}), Catch::Contains("does not take a value"));
     // Bytes that are not printable ASCII are escaped, so the line cannot garble a terminal.
     CHECK_THAT(refused({"--\xff\x1b[2J"}), Catch::Contains("'--\\xff\\x1b[2J'"));

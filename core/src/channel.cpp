@@ -309,7 +309,9 @@ int Channel::Connection::onReceive(lws* callbackWsi, const void* in, std::size_t
     }
     ChannelEvent event;
     event.kind = ChannelEvent::Kind::kMessage;
-    event.message = std::make_shared<const Message>(assembler.take());
+    Message message = assembler.take();
+    message.receivedAt = std::chrono::steady_clock::now();
+    event.message = std::make_shared<const Message>(std::move(message));
     publish(std::move(event));
     return 0;
 }

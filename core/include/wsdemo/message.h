@@ -1,6 +1,7 @@
 // Values that cross between the channel's worker thread and its users.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +34,8 @@ struct Message {
     enum class Type { kText, kBinary };
     Type type = Type::kText;
     std::string data;  // Text: UTF-8. Binary: raw bytes.
+    // Received messages: when its last fragment arrived, for latency figures.
+    std::chrono::steady_clock::time_point receivedAt{};
 };
 
 // Messages are shared, never copied, between the worker, the event queue and the latest slot:
