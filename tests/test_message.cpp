@@ -28,3 +28,23 @@ TEST_CASE("only codes an endpoint may send are sendable", "[message]") {
     for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000})
         CHECK_FALSE(isSendableCloseCode(static_cast<uint16_t>(code)));
 }
+
+TEST_CASE("UTF-8 is validated across chunk boundaries", "[message]") {
+    const std::string text = "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x8e\x89";
+    for (std::size_t split = 0; split <= text.size(); ++split) {
+        wsdemo::Utf8Validator validator;
+        CHECK(validator.feed(text.substr(0, split)));
+        CHECK(validator.feed(text.substr(split)));
+        CHECK(validator.complete());
+    }
+    SECTION("an incomplete character is not complete") {
+        wsdemo::Utf8Validator validator;
+        CHECK(validator.feed("ok\xf0\x9f"));
+        CHECK_FALSE(validator.complete());
+    }
+    SECTION("it fails at the first bad byte and stays failed") {
+        wsdemo::Utf8Validator validator;
+        CHECK_FALSE(validator.feed("a\xe2\x28"));
+        CHECK_FALSE(validator.feed("plain"));
+    }
+}

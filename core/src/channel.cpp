@@ -2,6 +2,7 @@
 
 #include <libwebsockets.h>
 #include <netdb.h>
+#include <openssl/x509.h>
 
 #include <cstdio>
 #include <cstring>
@@ -47,8 +48,13 @@ struct Channel::Connection {
     explicit Connection(Channel& owner)
         : channel(owner), assembler(owner.options_.maxMessageBytes) {}
 
-    static int callback(lws* wsi, lws_callback_reasons reason, void*, void* in, std::size_t len) {
+    static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                        std::size_t len) {
         auto* self = static_cast<Connection*>(lws_context_user(lws_get_context(wsi)));
+        if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
+            self->onCertificateVerified(static_cast<X509_STORE_CTX*>(user), len != 0);
+            return 0;  // OpenSSL's verdict stands.
+        }
         return self->onCallback(wsi, reason, in, len);
     }
 
@@ -56,10 +62,14 @@ struct Channel::Connection {
     void onEstablished(lws* wsi);
     int onReceive(lws* wsi, const void* in, std::size_t len);
     int onWriteable(lws* wsi);
-    void onPeerClose(const void* in, std::size_t len);
+    int onPeerClose(lws* wsi, const void* in, std::size_t len);
     void onClosed();
     void onWakeRequests();
     void onConnectTimeout();
+    void onKeepaliveTick();
+    void onCertificateVerified(X509_STORE_CTX* store, bool ok);
+    int failConnection(lws* wsi, uint16_t code, const char* reason, std::string error);
+    int failFromReceive(lws* wsi, uint16_t code, const char* reason, std::string error);
     void publish(ChannelEvent event);
     void setState(ReadyState state);
     void finish(uint16_t closeCode, std::string closeReason, std::string error);
@@ -76,10 +86,15 @@ struct Channel::Connection {
     std::string sentCloseReason;
     uint16_t peerCloseCode = 0;  // From the peer's close frame; 0 while none came.
     std::string peerCloseReason;
-    std::string failure;  // Why we failed the connection ourselves (e.g. 1009).
+    std::string failure;   // Why we failed the connection ourselves (e.g. 1009).
+    std::string tlsError;  // Why OpenSSL rejected the server\'s certificate.
     MessageAssembler assembler;
     std::unique_ptr<OutgoingMessage> writing;  // Taken from outgoing_, partly written.
     LwsTimer<Connection, &Connection::onConnectTimeout> connectTimer{*this};
+    LwsTimer<Connection, &Connection::onKeepaliveTick> keepaliveTimer{*this};
+    std::chrono::steady_clock::time_point lastHeard;  // Last frame of any kind from the peer.
+    bool pingDue = false;                             // Write a ping at the next WRITEABLE.
+    bool closeFrameDue = false;  // failFromReceive() wants sentCloseCode out at the next one.
 };
 
 Channel::Channel(WsUrl url, ChannelOptions options)
@@ -184,7 +199,8 @@ void Channel::run() {
     std::memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = kProtocols;
-    info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+    // No LWS_SERVER_OPTION_VALIDATE_UTF8: lws 4.1.6 drops the connection on bad UTF-8, where
+    // RFC 6455 asks for a 1007 close, which MessageAssembler and onPeerClose() send.
     if (url_.secure) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.user = &connection;
     // One connection: without a limit lws sizes its fd table by `ulimit -n`.
@@ -215,7 +231,13 @@ void Channel::run() {
     connect.port = url_.port;
     connect.path = url_.path.c_str();
     connect.host = hostHeader.c_str();
-    connect.ssl_connection = url_.secure ? LCCSCF_USE_SSL : 0;
+    if (url_.secure) {
+        connect.ssl_connection = LCCSCF_USE_SSL;
+        if (!options_.verifyTlsCertificate)
+            connect.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_ALLOW_EXPIRED;
+        if (!options_.verifyTlsHostname)
+            connect.ssl_connection |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
+    }
     connect.local_protocol_name = kProtocols[0].name;
     connect.pwsi = &connection.wsi;
 
@@ -240,6 +262,7 @@ void Channel::run() {
         context_ = nullptr;
     }
     connection.connectTimer.cancel();
+    connection.keepaliveTimer.cancel();
     lws_context_destroy(context);
 }
 
@@ -253,9 +276,11 @@ int Channel::Connection::onCallback(lws* callbackWsi, lws_callback_reasons reaso
             return onReceive(callbackWsi, in, len);
         case LWS_CALLBACK_CLIENT_WRITEABLE:
             return onWriteable(callbackWsi);
-        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-            onPeerClose(in, len);
+        case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+            lastHeard = std::chrono::steady_clock::now();
             return 0;
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            return onPeerClose(callbackWsi, in, len);
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
             finish(0, {}, describeConnectError(callbackWsi, in));
             return 0;
@@ -282,6 +307,10 @@ int Channel::Connection::onCallback(lws* callbackWsi, lws_callback_reasons reaso
 void Channel::Connection::onEstablished(lws* callbackWsi) {
     established = true;
     connectTimer.cancel();
+    lastHeard = std::chrono::steady_clock::now();
+    if (channel.options_.keepaliveInterval.count() > 0)
+        keepaliveTimer.schedule(lws_get_context(callbackWsi),
+                                channel.options_.keepaliveInterval.count() * LWS_US_PER_MS / 4);
     ChannelEvent opened;
     opened.kind = ChannelEvent::Kind::kOpened;
     setState(ReadyState::kOpen);
@@ -290,20 +319,18 @@ void Channel::Connection::onEstablished(lws* callbackWsi) {
 }
 
 int Channel::Connection::onReceive(lws* callbackWsi, const void* in, std::size_t len) {
+    lastHeard = std::chrono::steady_clock::now();
+    if (!failure.empty()) return 0;  // Failing: what is still in lws's buffer is dropped.
     switch (assembler.append(callbackWsi, in, len)) {
         case MessageAssembler::Result::kIncomplete:
             return 0;
-        case MessageAssembler::Result::kTooBig: {
-            failure = "received a message larger than the limit of " +
-                      std::to_string(channel.options_.maxMessageBytes) + " bytes";
-            static const char kReason[] = "message too big";
-            lws_close_reason(callbackWsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-                             (unsigned char*)kReason, sizeof kReason - 1);
-            closeFrameSent = true;
-            sentCloseCode = CloseCode::kMessageTooBig;
-            sentCloseReason = kReason;
-            return -1;
-        }
+        case MessageAssembler::Result::kTooBig:
+            return failFromReceive(callbackWsi, CloseCode::kMessageTooBig, "message too big",
+                                   "received a message larger than the limit of " +
+                                       std::to_string(channel.options_.maxMessageBytes) + " bytes");
+        case MessageAssembler::Result::kInvalidUtf8:
+            return failFromReceive(callbackWsi, CloseCode::kInvalidPayload, "invalid UTF-8",
+                                   "received a text message that is not valid UTF-8");
         case MessageAssembler::Result::kComplete:
             break;
     }
@@ -316,7 +343,43 @@ int Channel::Connection::onReceive(lws* callbackWsi, const void* in, std::size_t
     return 0;
 }
 
+// Closes with our code and reason; returning its -1 from the callback makes lws send it.
+int Channel::Connection::failConnection(lws* callbackWsi, uint16_t code, const char* reason,
+                                        std::string error) {
+    failure = std::move(error);
+    sentCloseCode = code;
+    sentCloseReason = reason;
+    closeFrameSent = true;
+    return closeWith(callbackWsi, code, sentCloseReason);
+}
+
+// RECEIVE must not return -1 in the middle of a frame: lws 4.1.6 then writes past the end of
+// its receive buffer (valgrind: "invalid write ... 0 bytes after a block of size 4,116").
+// The close frame goes out from the next WRITEABLE instead; what arrives until then is dropped.
+int Channel::Connection::failFromReceive(lws* callbackWsi, uint16_t code, const char* reason,
+                                         std::string error) {
+    failure = std::move(error);
+    sentCloseCode = code;
+    sentCloseReason = reason;
+    closeFrameDue = true;
+    lws_callback_on_writable(callbackWsi);
+    return 0;
+}
+
 int Channel::Connection::onWriteable(lws* callbackWsi) {
+    if (closeFrameDue) {
+        closeFrameDue = false;
+        closeFrameSent = true;
+        return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
+    }
+    if (pingDue) {
+        // Control frames may go between the fragments of a message.
+        pingDue = false;
+        unsigned char ping[LWS_PRE];
+        if (lws_write(callbackWsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0) return -1;
+        lws_callback_on_writable(callbackWsi);
+        return 0;
+    }
     if (!writing) {
         bool closeNow = false;
         {
@@ -333,11 +396,10 @@ int Channel::Connection::onWriteable(lws* callbackWsi) {
             }
         }
         if (closeNow) {
-            lws_close_reason(callbackWsi, static_cast<lws_close_status>(sentCloseCode),
-                             (unsigned char*)sentCloseReason.data(), sentCloseReason.size());
             closeFrameSent = true;
             setState(ReadyState::kClosing);
-            return -1;  // lws writes the close frame and waits for the peer's.
+            // lws writes the close frame and waits for the peer's.
+            return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
         }
         if (!writing) return 0;
     }
@@ -354,25 +416,76 @@ void Channel::Connection::onConnectTimeout() {
     finish(0, {}, text);
 }
 
-void Channel::Connection::onPeerClose(const void* in, std::size_t len) {
-    // A close payload is empty or a 2-byte code plus a reason; lws passes 1 byte on as is.
+void Channel::Connection::onCertificateVerified(X509_STORE_CTX* store, bool ok) {
+    if (ok || !tlsError.empty()) return;  // The first error is the one that explains.
+    const int error = X509_STORE_CTX_get_error(store);
+    tlsError = std::string("the server's TLS certificate was rejected: ") +
+               X509_verify_cert_error_string(error);
+}
+
+// Runs every quarter interval. A ping goes out once half an interval has passed in silence
+// (three quarters at the latest), so its answer has a quarter interval or more to come back.
+void Channel::Connection::onKeepaliveTick() {
+    if (!wsi || finished) return;
+    const auto interval = channel.options_.keepaliveInterval;
+    const auto silence = std::chrono::steady_clock::now() - lastHeard;
+    if (silence >= interval) {
+        // A peer that answers nothing will not answer a close frame either: drop it.
+        const double seconds = static_cast<double>(interval.count()) / 1000.0;
+        char text[96];
+        std::snprintf(text, sizeof text, "the server did not answer pings for %.1f s", seconds);
+        failure = text;
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        return;
+    }
+    if (silence >= interval / 2) {
+        pingDue = true;
+        lws_callback_on_writable(wsi);
+    }
+    keepaliveTimer.schedule(lws_get_context(wsi), interval.count() * LWS_US_PER_MS / 4);
+}
+
+int Channel::Connection::onPeerClose(lws* callbackWsi, const void* in, std::size_t len) {
+    lastHeard = std::chrono::steady_clock::now();
+    // A close payload is empty or a 2-byte code plus a UTF-8 reason (RFC 6455 5.5.1). lws
+    // 4.1.6 turns codes 1005, 1006, 1012-1015 and those under 1000 into 1002 before we see
+    // them, but passes 1 byte, codes from 1016 up, and any reason bytes on as they are.
     const auto* payload = static_cast<const unsigned char*>(in);
-    if (len >= 2) {
-        peerCloseCode = static_cast<uint16_t>(payload[0] << 8 | payload[1]);
-        peerCloseReason.assign(reinterpret_cast<const char*>(payload) + 2, len - 2);
-    } else {
+    if (len == 0) {
         peerCloseCode = CloseCode::kNoStatus;
+    } else if (len == 1) {
+        return failConnection(callbackWsi, CloseCode::kProtocolError, "bad close payload",
+                              "the server sent a close frame with a 1-byte payload");
+    } else {
+        const auto code = static_cast<uint16_t>(payload[0] << 8 | payload[1]);
+        const std::string_view reason(reinterpret_cast<const char*>(payload) + 2, len - 2);
+        if (!isSendableCloseCode(code) || code == 1015)
+            return failConnection(callbackWsi, CloseCode::kProtocolError, "bad close code",
+                                  "the server sent the invalid close code " + std::to_string(code));
+        if (!isValidUtf8(reason))
+            return failConnection(callbackWsi, CloseCode::kInvalidPayload, "invalid UTF-8",
+                                  "the server's close reason is not valid UTF-8");
+        peerCloseCode = code;
+        peerCloseReason = reason;
     }
     setState(ReadyState::kClosing);
+    return 0;
 }
 
 void Channel::Connection::onClosed() {
-    if (peerCloseCode) {
-        finish(peerCloseCode, peerCloseReason, failure);
+    if (!failure.empty()) {
+        finish(closeFrameSent ? sentCloseCode : CloseCode::kAbnormal,
+               closeFrameSent ? sentCloseReason : std::string(), failure);
+    } else if (peerCloseCode) {
+        finish(peerCloseCode, peerCloseReason, {});
     } else if (closeFrameSent) {
-        finish(sentCloseCode, sentCloseReason, failure);
+        finish(sentCloseCode, sentCloseReason, {});
     } else {
-        finish(CloseCode::kAbnormal, {}, "the connection was lost without a close frame");
+        // lws 4.1.6 answers a protocol violation (reserved bits or opcodes, bad control
+        // frames...) by dropping TCP the same way, with nothing that tells the two apart.
+        finish(CloseCode::kAbnormal, {},
+               "the connection was dropped without a close frame (by the network, the server, "
+               "or for a protocol violation)");
     }
 }
 
@@ -433,6 +546,7 @@ void Channel::Connection::finish(uint16_t closeCode, std::string closeReason, st
     assembler.reset();  // A message cut off by the end of the connection is never published.
     writing.reset();
     connectTimer.cancel();
+    keepaliveTimer.cancel();
     ChannelEvent closed;
     closed.kind = ChannelEvent::Kind::kClosed;
     closed.status =
@@ -454,6 +568,7 @@ std::string Channel::Connection::describeConnectError(lws* callbackWsi, const vo
     if (httpStatus && httpStatus != 101)
         return text + "the server answered HTTP " + std::to_string(httpStatus) +
                " instead of 101 Switching Protocols";
+    if (!tlsError.empty()) return text + tlsError;
     const std::string detail = in ? static_cast<const char*>(in) : "";
     // lws 4.1.6 says only this for every failed TCP connect, and has closed the socket (and
     // with it SO_ERROR) by the time we hear of it.

@@ -12,14 +12,23 @@ MessageAssembler::Result MessageAssembler::append(lws* wsi, const void* in, std:
         inMessage_ = true;
         message_.type = lws_frame_is_binary(wsi) ? Message::Type::kBinary : Message::Type::kText;
         message_.data.clear();
+        utf8_ = Utf8Validator();
     }
-    if (len > maxMessageBytes_ - message_.data.size()) return Result::kTooBig;
-    message_.data.append(static_cast<const char*>(in), len);
+    // What the current frame still announces counts now: memory stays bounded whatever a
+    // header claims, and the connection fails before the bytes arrive.
+    const std::size_t remaining = lws_remaining_packet_payload(wsi);
+    if (len > maxMessageBytes_ - message_.data.size() ||
+        remaining > maxMessageBytes_ - message_.data.size() - len)
+        return Result::kTooBig;
+    const std::string_view bytes(static_cast<const char*>(in), len);
+    const bool text = message_.type == Message::Type::kText;
+    if (text && !utf8_.feed(bytes)) return Result::kInvalidUtf8;
+    message_.data.append(bytes);
     // lws delivers a large frame in chunks: the message is whole only after the last chunk of
     // the final fragment.
-    if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0)
-        return Result::kComplete;
-    return Result::kIncomplete;
+    if (!lws_is_final_fragment(wsi) || remaining != 0) return Result::kIncomplete;
+    if (text && !utf8_.complete()) return Result::kInvalidUtf8;
+    return Result::kComplete;
 }
 
 Message MessageAssembler::take() {
@@ -31,6 +40,14 @@ void MessageAssembler::reset() {
     inMessage_ = false;
     message_.data.clear();
     message_.data.shrink_to_fit();
+}
+
+int closeWith(lws* wsi, uint16_t code, std::string_view reason) {
+    // lws copies the reason into the close frame it builds.
+    lws_close_reason(wsi, static_cast<lws_close_status>(code),
+                     reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
+                     reason.size());
+    return -1;
 }
 
 OutgoingMessage::OutgoingMessage(const Message& message)

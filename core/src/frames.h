@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wsdemo/message.h"
@@ -15,11 +17,13 @@ namespace wsdemo {
 // Joins the chunks and fragments that RECEIVE callbacks deliver into whole messages.
 class MessageAssembler {
 public:
-    enum class Result { kIncomplete, kComplete, kTooBig };
+    enum class Result { kIncomplete, kComplete, kTooBig, kInvalidUtf8 };
 
     explicit MessageAssembler(std::size_t maxMessageBytes) : maxMessageBytes_(maxMessageBytes) {}
 
     // Feeds one RECEIVE callback's payload. After kComplete, take() hands out the message.
+    // kTooBig comes as soon as a frame header announces more than the limit allows, and
+    // kInvalidUtf8 at the first bad byte of a text message.
     Result append(lws* wsi, const void* in, std::size_t len);
     Message take();
     // Drops a partial message (the connection ended in the middle of it).
@@ -29,7 +33,11 @@ private:
     const std::size_t maxMessageBytes_;
     bool inMessage_ = false;
     Message message_;
+    Utf8Validator utf8_;  // Text messages only.
 };
+
+// Sets the close frame that lws sends when the callback returns this -1.
+int closeWith(lws* wsi, uint16_t code, std::string_view reason);
 
 // Writes one message from WRITEABLE callbacks, in fragments of at most kChunkBytes so that a
 // 16 MiB message neither blocks the worker nor makes libwebsockets copy it whole.

@@ -22,38 +22,38 @@ bool isSendableCloseCode(uint16_t code) {
     }
 }
 
-bool isValidUtf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t size = text.size();
-    std::size_t i = 0;
-    while (i < size) {
-        const unsigned char lead = bytes[i];
-        if (lead < 0x80) {
-            ++i;
+bool Utf8Validator::feed(std::string_view bytes) {
+    for (const char c : bytes) {
+        if (failed_) return false;
+        const auto byte = static_cast<unsigned char>(c);
+        if (pending_ > 0) {
+            failed_ = byte < low_ || byte > high_;
+            low_ = 0x80;
+            high_ = 0xBF;
+            --pending_;
             continue;
         }
-        std::size_t length;
-        unsigned char low = 0x80, high = 0xBF;  // Range of the first continuation byte.
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            if (lead == 0xE0) low = 0xA0;   // Overlong.
-            if (lead == 0xED) high = 0x9F;  // Surrogates.
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            if (lead == 0xF0) low = 0x90;   // Overlong.
-            if (lead == 0xF4) high = 0x8F;  // Above U+10FFFF.
+        if (byte < 0x80) continue;
+        if (byte >= 0xC2 && byte <= 0xDF) {
+            pending_ = 1;
+        } else if (byte >= 0xE0 && byte <= 0xEF) {
+            pending_ = 2;
+            if (byte == 0xE0) low_ = 0xA0;   // Overlong.
+            if (byte == 0xED) high_ = 0x9F;  // UTF-16 surrogates.
+        } else if (byte >= 0xF0 && byte <= 0xF4) {
+            pending_ = 3;
+            if (byte == 0xF0) low_ = 0x90;   // Overlong.
+            if (byte == 0xF4) high_ = 0x8F;  // Above U+10FFFF.
         } else {
-            return false;
+            failed_ = true;  // Continuation byte without a lead, overlong lead, or 0xF5..0xFF.
         }
-        if (size - i < length) return false;
-        if (bytes[i + 1] < low || bytes[i + 1] > high) return false;
-        for (std::size_t k = 2; k < length; ++k)
-            if ((bytes[i + k] & 0xC0) != 0x80) return false;
-        i += length;
     }
-    return true;
+    return !failed_;
+}
+
+bool isValidUtf8(std::string_view text) {
+    Utf8Validator validator;
+    return validator.feed(text) && validator.complete();
 }
 
 }  // namespace wsdemo

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """A scriptable WebSocket server for testing the client against a peer we did not write.
 
-Usage: /usr/bin/python3 scripted_server.py
+Usage: /usr/bin/python3 scripted_server.py [--tls CERT KEY]
 
 Listens on an ephemeral port of 127.0.0.1 and prints its URL
-(``ws://127.0.0.1:PORT/``) as the first line of stdout. Runs until SIGTERM or
+(``ws://127.0.0.1:PORT/``, or ``wss://`` with --tls) as the first line of stdout. Runs until SIGTERM or
 SIGINT, or until stdin reaches EOF, so that it dies with the test that spawned
 it with a stdin pipe.
 
@@ -17,9 +17,15 @@ server do what an echo server never would, e.g. ``!{"op":"abort"}``:
   {"op":"close","code":4000,"reason":"bye"}    closing handshake with this code
   {"op":"close_no_status"}     close frame without payload (the peer sees 1005)
   {"op":"abort"}               drop TCP without a close frame (the peer sees 1006)
+  {"op":"raw","hex":"8100","then":"abort"}     these bytes on the wire, then
+                               optionally drop TCP
+  {"op":"stop_reading"}        read nothing more: pings go unanswered
+  {"op":"flood","count":N,"size":S}            N messages "0...", "1...", each
+                               padded with "." to S bytes
   {"op":"burst","count":N,"prefix":"m"}        N text messages m0 .. m{N-1}
   {"op":"binary","hex":"00ff10"}               one binary message
-  {"op":"big","size":N}        one N-byte text message: "0123456789" repeated
+  {"op":"big","size":N,"fragment":F}         one N-byte text message:
+                               "0123456789" repeated, in fragments of F bytes if given
   {"op":"report"}              replies {"received": K}, K = messages echoed so far
 
 A request for the path /status/NNN is answered with HTTP status NNN instead
@@ -29,11 +35,13 @@ An unknown op closes the connection with 1008 "unknown op", a malformed
 command with 1008 "bad command".
 """
 
+import argparse
 import asyncio
 import http
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 
@@ -71,6 +79,15 @@ async def run_command(ws, command, received):
         await ws.close()
     elif op == "abort":
         ws.transport.abort()
+    elif op == "raw":
+        # Bytes on the wire as they are: frames websockets would refuse to send
+        # (reserved bits and opcodes, bad close payloads, masked frames...).
+        ws.transport.write(bytes.fromhex(command["hex"]))
+        if command.get("then") == "abort":
+            ws.transport.abort()
+    elif op == "stop_reading":
+        # Pings go unanswered from now on: a peer that hangs.
+        ws.transport.pause_reading()
     elif op == "burst":
         for i in range(command["count"]):
             await ws.send(f"{command['prefix']}{i}")
@@ -78,7 +95,14 @@ async def run_command(ws, command, received):
         await ws.send(bytes.fromhex(command["hex"]))
     elif op == "big":
         size = command["size"]
-        await ws.send(("0123456789" * (size // 10 + 1))[:size])
+        text = ("0123456789" * (size // 10 + 1))[:size]
+        step = command.get("fragment", size) or 1
+        await ws.send(iter([text[i:i + step] for i in range(0, size, step)]) if step < size else text)
+    elif op == "flood":
+        # count numbered messages, each padded with "." to size bytes.
+        size = command.get("size", 0)
+        for i in range(command["count"]):
+            await ws.send(f"{i}".ljust(size, "."))
     elif op == "report":
         await ws.send(json.dumps({"received": received}))
     else:
@@ -121,7 +145,13 @@ def set_at_stdin_eof(loop, event):
     loop.call_soon_threadsafe(event.set)
 
 
-async def main():
+def tls_context(cert_file, key_file):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+async def main(arguments):
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -139,11 +169,16 @@ async def main():
         compression=None,
         close_timeout=CLOSE_TIMEOUT,
         process_request=answer_status_paths,
+        ssl=tls_context(*arguments.tls) if arguments.tls else None,
     ) as server:
         port = server.sockets[0].getsockname()[1]
-        print(f"ws://127.0.0.1:{port}/", flush=True)
+        scheme = "wss" if arguments.tls else "ws"
+        print(f"{scheme}://127.0.0.1:{port}/", flush=True)
         await stop.wait()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description="A scriptable WebSocket server for tests.")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                        help="serve wss:// with this certificate chain and key (PEM)")
+    asyncio.run(main(parser.parse_args()))

@@ -57,6 +57,12 @@ struct ChannelOptions {
     std::chrono::milliseconds connectTimeout{10000};
     // How long the destructor waits for the closing handshake before it drops the connection.
     std::chrono::milliseconds closeTimeout{2000};
+    // After half of this without a frame from the peer, ping it; after all of it, drop the
+    // connection and report that. Zero turns keepalive off.
+    std::chrono::milliseconds keepaliveInterval{30000};
+    // wss:// only. Turning either off is for test servers; the app shows it while in use.
+    bool verifyTlsCertificate = true;  // Against the system's CAs, and the validity dates.
+    bool verifyTlsHostname = true;
     // Called on the worker thread after new events were queued or the state changed. Must be
     // cheap and must not call back into the Channel (glfwPostEmptyEvent, a condvar notify...).
     std::function<void()> onWake;

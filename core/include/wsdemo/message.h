@@ -26,7 +26,22 @@ constexpr uint16_t kInternalError = 1011;
 // True for the codes an endpoint may put in a close frame it sends (RFC 6455 7.4.1, 7.4.2).
 bool isSendableCloseCode(uint16_t code);
 
-// RFC 3629 UTF-8: what a text message and a close reason must be.
+// RFC 3629 UTF-8, checked as the bytes arrive: a text message fails on its first bad byte,
+// not after 16 MiB, and a character may straddle two fragments.
+class Utf8Validator {
+public:
+    // False from the first byte that cannot be part of valid UTF-8 on.
+    bool feed(std::string_view bytes);
+    // True when no character is cut off at the end.
+    bool complete() const { return pending_ == 0; }
+
+private:
+    int pending_ = 0;                         // Continuation bytes still to come.
+    unsigned char low_ = 0x80, high_ = 0xBF;  // Range of the next continuation byte.
+    bool failed_ = false;
+};
+
+// What a text message and a close reason must be.
 bool isValidUtf8(std::string_view text);
 
 // One whole WebSocket message: fragments are joined before a Message exists.
