@@ -32,6 +32,8 @@ std::string hexPreview(const std::string& bytes, std::size_t maxBytes) {
     return text;
 }
 
+const ImVec4 kWarningColor(1.0f, 0.4f, 0.4f, 1.0f);
+
 }  // namespace
 
 void ChatView::onEvents(const std::vector<ChannelEvent>& events) {
@@ -75,9 +77,9 @@ std::optional<std::string> ChatView::draw(const ChannelStatus& status, const Mes
     if (enter || clicked) focusInput_ = true;  // Either ends the edit: keep typing right there.
 
     ImGui::TextUnformatted(describeStatus(status, url_).c_str());
+    if (!notice_.empty()) ImGui::TextColored(kWarningColor, "%s", notice_.c_str());
     ImGui::Text("Messages received: %llu", static_cast<unsigned long long>(received_));
-    if (!sendError_.empty())
-        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%s", sendError_.c_str());
+    if (!sendError_.empty()) ImGui::TextColored(kWarningColor, "%s", sendError_.c_str());
     ImGui::Separator();
     ImGui::TextUnformatted("Latest message:");
     drawLatest(latest);

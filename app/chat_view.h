@@ -17,7 +17,9 @@ public:
     // is never cut. Four vertices a glyph: 4 KiB stays well inside a draw list's 64K vertices.
     static constexpr std::size_t kPreviewBytes = 4 * 1024;
 
-    explicit ChatView(std::string url) : url_(std::move(url)) {}
+    // A non-empty notice (e.g. TLS verification turned off) stays on screen, in red.
+    explicit ChatView(std::string url, std::string notice = {})
+        : url_(std::move(url)), notice_(std::move(notice)) {}
 
     void onEvents(const std::vector<ChannelEvent>& events);
     void onSendResult(SendResult result);
@@ -30,6 +32,7 @@ private:
     void drawLatest(const MessagePtr& latest) const;
 
     const std::string url_;
+    const std::string notice_;
     std::string input_;
     std::uint64_t received_ = 0;
     std::string sendError_;   // Why the last send was refused; empty when it was not.

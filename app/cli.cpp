@@ -3,27 +3,24 @@
 #include <string_view>
 #include <vector>
 
+#include "wsdemo/text.h"
+
 namespace wsdemo {
 
 namespace {
 
-// Quotes an argument for an error line; bytes that would garble a terminal are escaped.
-std::string quoted(std::string_view text) {
-    constexpr std::size_t kShown = 60;
-    std::string out = "'";
-    for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            static const char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
+// A message size is held in memory whole: a gigabyte is already more than a demo should take.
+constexpr std::size_t kMaxMessageSizeLimit = std::size_t{1} << 30;
+
+std::optional<std::size_t> parseMessageSize(std::string_view text) {
+    if (text.empty() || text.size() > 10) return std::nullopt;
+    std::size_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + static_cast<std::size_t>(c - '0');
     }
-    if (text.size() > kShown) out += "...";
-    return out + "'";
+    if (value < 1 || value > kMaxMessageSizeLimit) return std::nullopt;
+    return value;
 }
 
 std::optional<uint16_t> parsePort(std::string_view text) {
@@ -41,7 +38,7 @@ std::optional<uint16_t> parsePort(std::string_view text) {
 
 CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
     CommandLine command;
-    bool headless = false, echoServer = false, portGiven = false;
+    bool headless = false, echoServer = false, portGiven = false, bindGiven = false;
     std::vector<std::string_view> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
@@ -57,7 +54,8 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
             if (i + 1 < args.size()) return args[++i];
             return std::nullopt;
         };
-        const bool takesValue = arg == "--url" || arg == "--port";
+        const bool takesValue =
+            arg == "--url" || arg == "--port" || arg == "--bind" || arg == "--max-message-size";
         if (hasInlineValue && !takesValue)
             return "option " + quoted(arg) + " does not take a value";
 
@@ -73,6 +71,24 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
             echoServer = true;
         } else if (arg == "--verbose") {
             command.verbose = true;
+        } else if (arg == "--bind") {
+            const auto text = takeValue();
+            if (!text || text->empty()) return std::string("option '--bind' needs an IP address");
+            command.bindAddress = std::string(*text);
+            bindGiven = true;
+        } else if (arg == "--max-message-size") {
+            const auto text = takeValue();
+            if (!text) return std::string("option '--max-message-size' needs a number of bytes");
+            const auto bytes = parseMessageSize(*text);
+            if (!bytes)
+                return "invalid --max-message-size " + quoted(*text) +
+                       ": expected a number of bytes from 1 to " +
+                       std::to_string(kMaxMessageSizeLimit);
+            command.maxMessageBytes = *bytes;
+        } else if (arg == "--no-verify-certificate") {
+            command.verifyTlsCertificate = false;
+        } else if (arg == "--no-verify-hostname") {
+            command.verifyTlsHostname = false;
         } else if (arg == "--stats") {
             command.stats = true;
         } else if (arg == "--redraw-continuously") {
@@ -103,6 +119,7 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
         return std::string("--headless and --echo-server cannot be combined");
     if (echoServer && command.url) return std::string("--url cannot be used with --echo-server");
     if (portGiven && !echoServer) return std::string("--port only applies to --echo-server");
+    if (bindGiven && !echoServer) return std::string("--bind only applies to --echo-server");
     if ((command.stats || command.redrawContinuously) && (headless || echoServer))
         return std::string("--stats and --redraw-continuously apply to the window only");
     if (headless) command.mode = CommandLine::Mode::kHeadless;
@@ -114,7 +131,7 @@ std::string usageText() {
     return R"(Usage:
   wsdemo [--url URL]                 open the window and connect
   wsdemo --headless [--url URL]      no window: stdin lines out, received messages in
-  wsdemo --echo-server [--port N]    only run the echo server
+  wsdemo --echo-server [--port N] [--bind ADDR]    only run the echo server
   wsdemo --help | --version
 
 Without --url, wsdemo starts its own echo server on 127.0.0.1 and connects to it.
@@ -129,6 +146,16 @@ Options:
   --echo-server   print the server's ws:// URL on the first line of stdout and
                   echo every message until SIGINT or SIGTERM
   --port N        the echo server's port (default 0: any free port)
+  --bind ADDR     the echo server's address (default 127.0.0.1); any other
+                  than loopback is reachable from other machines, and said so
+  --max-message-size BYTES
+                  the largest message sent or received, client and server
+                  (default 16777216); a larger one closes with 1009
+  --no-verify-certificate
+                  wss://: accept a self-signed, expired or unknown certificate
+  --no-verify-hostname
+                  wss://: accept a certificate issued for another host
+                  (both are for test servers, and shown while in use)
   --verbose       show libwebsockets' own log lines
   --stats         window: print frame and latency figures on stderr at exit
   --redraw-continuously

@@ -14,6 +14,13 @@ int runEchoServer(const CommandLine& command) {
 
     EchoServerOptions options;
     options.port = command.port;
+    options.bindAddress = command.bindAddress;
+    options.maxMessageBytes = command.maxMessageBytes;
+    if (!isLoopbackAddress(options.bindAddress))
+        std::fprintf(stderr,
+                     "wsdemo: warning: listening on %s, which other machines can reach: anyone "
+                     "there can use this echo server\n",
+                     options.bindAddress.c_str());
     try {
         EchoServer server(options);
         std::printf("%s\n", server.url().c_str());

@@ -268,8 +268,10 @@ int runHeadless(const CommandLine& command) {
     const WsUrl& url = target->url;
 
     const WakePipe wake;
-    ChannelOptions options;
+    ChannelOptions options = channelOptions(command);
     options.onWake = [&wake] { wake.notify(); };
+    if (const std::string notice = securityNotice(command, url); !notice.empty())
+        std::fprintf(stderr, "wsdemo: warning: %s\n", notice.c_str());
     Channel channel(url, options);
     std::fprintf(stderr, "wsdemo: connecting to %s\n", url.toString().c_str());
     const int exitStatus = HeadlessSession(channel, wake, signalFd).run();

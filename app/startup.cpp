@@ -17,13 +17,32 @@ sigset_t blockStopSignals() {
 std::optional<Target> startTarget(const CommandLine& command) {
     if (command.url) return Target{nullptr, *command.url};
     try {
-        auto server = std::make_unique<EchoServer>();
+        EchoServerOptions options;
+        options.maxMessageBytes = command.maxMessageBytes;
+        auto server = std::make_unique<EchoServer>(options);
         WsUrl url = std::get<WsUrl>(parseWsUrl(server->url()));
         return Target{std::move(server), std::move(url)};
     } catch (const std::runtime_error& error) {
         std::fprintf(stderr, "wsdemo: %s\n", error.what());
         return std::nullopt;
     }
+}
+
+ChannelOptions channelOptions(const CommandLine& command) {
+    ChannelOptions options;
+    options.maxMessageBytes = command.maxMessageBytes;
+    options.verifyTlsCertificate = command.verifyTlsCertificate;
+    options.verifyTlsHostname = command.verifyTlsHostname;
+    return options;
+}
+
+std::string securityNotice(const CommandLine& command, const WsUrl& url) {
+    if (!url.secure) return {};
+    if (!command.verifyTlsCertificate && !command.verifyTlsHostname)
+        return "TLS certificate and host name verification are OFF";
+    if (!command.verifyTlsCertificate) return "TLS certificate verification is OFF";
+    if (!command.verifyTlsHostname) return "TLS host name verification is OFF";
+    return {};
 }
 
 }  // namespace wsdemo

@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "cli.h"
+#include "wsdemo/channel.h"
 #include "wsdemo/echo_server.h"
 #include "wsdemo/url.h"
 
@@ -24,5 +26,12 @@ struct Target {
 
 // Nullopt, after saying why on stderr, if the embedded server could not start.
 std::optional<Target> startTarget(const CommandLine& command);
+
+// The channel's options from the command line; the caller adds its wake hook.
+ChannelOptions channelOptions(const CommandLine& command);
+
+// "TLS certificate verification is OFF" and the like while a check is turned off for a
+// wss:// URL; empty otherwise.
+std::string securityNotice(const CommandLine& command, const WsUrl& url);
 
 }  // namespace wsdemo

@@ -164,7 +164,8 @@ TEST_CASE("the event queue stops at its high-water mark until drained", "[channe
     int next = 0;
     for (int round = 0; round < 5; ++round) {
         std::unique_lock<std::mutex> lock(wakes->mutex);
-        REQUIRE(wakes->condition.wait_for(lock, 10s, [&] { return wakes->count >= expectedWakes; }));
+        REQUIRE(
+            wakes->condition.wait_for(lock, 10s, [&] { return wakes->count >= expectedWakes; }));
         lock.unlock();
         const auto events = channel.drainEvents();
         // Exactly at the mark: reading stopped with the publication that reached it.

@@ -7,6 +7,7 @@
 
 #include "support/channel_probe.h"
 #include "support/raw_frames.h"
+#include "support/scripted_server.h"
 #include "support/subprocess.h"
 
 using namespace wsdemo;
@@ -14,27 +15,6 @@ using namespace wsdemo::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-class ScriptedServer {
-public:
-    explicit ScriptedServer(std::vector<std::string> extraArgs = {})
-        : process_(command(std::move(extraArgs))) {
-        const auto line = process_.readLine(10s);
-        if (!line || line->find("://127.0.0.1:") == std::string::npos)
-            throw std::runtime_error("scripted_server.py did not print its URL");
-        url_ = *line;
-    }
-    const std::string& url() const { return url_; }
-
-private:
-    static std::vector<std::string> command(std::vector<std::string> extraArgs) {
-        std::vector<std::string> argv{WSDEMO_PYTHON, WSDEMO_PEERS_DIR "/scripted_server.py"};
-        argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
-        return argv;
-    }
-    Subprocess process_;
-    std::string url_;
-};
 
 // Opens a channel, has the peer write `bytes`, and waits for the end of the connection.
 ChannelStatus closedAfter(const std::string& bytes, ChannelProbe* probe) {
@@ -142,7 +122,7 @@ TEST_CASE("bad close frames from the peer are answered and reported", "[channel]
         {"1-byte payload", "\x03", CloseCode::kProtocolError, "1-byte payload"},
         {"code 5000", closePayload(5000), CloseCode::kProtocolError, "invalid close code 5000"},
         {"reason not UTF-8", closePayload(1000, "\xc3\x28"), CloseCode::kInvalidPayload,
-         "close reason is not valid UTF-8"},
+         "close reason that is not valid UTF-8"},
         // lws 4.1.6 rewrites these codes to 1002 before the channel sees them.
         {"code 999", closePayload(999), CloseCode::kProtocolError, ""},
         {"code 2999", closePayload(2999), CloseCode::kProtocolError, ""},

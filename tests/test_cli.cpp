@@ -49,6 +49,14 @@ TEST_CASE("the command line selects a mode", "[cli]") {
     CHECK(accepted({"--url=ws://127.0.0.1:9000"}).url->port == 9000);
     CHECK(accepted({"--echo-server", "--port", "8765"}).port == 8765);
     CHECK(accepted({"--echo-server", "--port=0"}).port == 0);
+    CHECK(accepted({"--echo-server", "--bind", "::1"}).bindAddress == "::1");
+    CHECK(accepted({}).bindAddress == "127.0.0.1");
+    CHECK(accepted({}).maxMessageBytes == 16u << 20);
+    CHECK(accepted({"--headless", "--max-message-size", "1000"}).maxMessageBytes == 1000);
+    CHECK(accepted({}).verifyTlsCertificate);
+    CHECK(accepted({}).verifyTlsHostname);
+    CHECK_FALSE(accepted({"--no-verify-certificate"}).verifyTlsCertificate);
+    CHECK_FALSE(accepted({"--no-verify-hostname"}).verifyTlsHostname);
 }
 
 TEST_CASE("a bad command line gets one specific line", "[cli]") {
@@ -63,6 +71,12 @@ TEST_CASE("a bad command line gets one specific line", "[cli]") {
     CHECK_THAT(refused({"--echo-server", "--port", "70000"}), Catch::Contains("0 to 65535"));
     CHECK_THAT(refused({"--echo-server", "--port"}), Catch::Contains("needs a port number"));
     CHECK_THAT(refused({"--port", "80"}), Catch::Contains("only applies to --echo-server"));
+    CHECK_THAT(refused({"--bind", "0.0.0.0"}), Catch::Contains("only applies to --echo-server"));
+    CHECK_THAT(refused({"--echo-server", "--bind"}), Catch::Contains("needs an IP address"));
+    CHECK_THAT(refused({"--max-message-size", "0"}), Catch::Contains("from 1 to 1073741824"));
+    CHECK_THAT(refused({"--max-message-size", "2000000000"}), Catch::Contains("from 1 to"));
+    CHECK_THAT(refused({"--max-message-size", "16M"}), Catch::Contains("'16M'"));
+    CHECK_THAT(refused({"--max-message-size"}), Catch::Contains("needs a number of bytes"));
     CHECK_THAT(refused({"--headless", "--echo-server"}), Catch::Contains("cannot be combined"));
     CHECK_THAT(refused({"--echo-server", "--url", "ws://x"}), Catch::Contains("cannot be used"));
     CHECK_THAT(refused({"--headless", "--stats"}), Catch::Contains("apply to the window only"));

@@ -62,3 +62,10 @@ TEST_CASE("stop closes every client with 1001 and returns", "[echo_server]") {
         CHECK(probe->closedStatus().closeCode == CloseCode::kGoingAway);
     }
 }
+
+TEST_CASE("loopback addresses are told from the others", "[echo_server]") {
+    for (const char* address : {"127.0.0.1", "127.1.2.3", "::1", "localhost"})
+        CHECK(isLoopbackAddress(address));
+    for (const char* address : {"0.0.0.0", "10.0.0.1", "192.168.1.1", "::", "example.com", ""})
+        CHECK_FALSE(isLoopbackAddress(address));
+}

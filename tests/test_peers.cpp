@@ -4,31 +4,17 @@
 #include <string>
 
 #include "support/channel_probe.h"
+#include "support/scripted_server.h"
 #include "support/subprocess.h"
 #include "wsdemo/echo_server.h"
 
 using namespace wsdemo;
 using namespace std::chrono_literals;
 using test::ChannelProbe;
+using test::ScriptedServer;
 using test::Subprocess;
 
 namespace {
-
-// tests/peers/scripted_server.py: echoes, and obeys "!{json}" commands (see its docstring).
-class ScriptedServer {
-public:
-    ScriptedServer() : process_({WSDEMO_PYTHON, WSDEMO_PEERS_DIR "/scripted_server.py"}) {
-        const auto line = process_.readLine(10s);
-        if (!line || line->rfind("ws://127.0.0.1:", 0) != 0)
-            throw std::runtime_error("scripted_server.py did not print its URL");
-        url_ = *line;
-    }
-    const std::string& url() const { return url_; }
-
-private:
-    Subprocess process_;
-    std::string url_;
-};
 
 MessagePtr nextMessage(ChannelProbe& probe) {
     const std::size_t count = probe.messages().size();

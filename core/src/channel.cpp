@@ -10,6 +10,7 @@
 
 #include "frames.h"
 #include "lws_timer.h"
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 
@@ -447,27 +448,16 @@ void Channel::Connection::onKeepaliveTick() {
 
 int Channel::Connection::onPeerClose(lws* callbackWsi, const void* in, std::size_t len) {
     lastHeard = std::chrono::steady_clock::now();
-    // A close payload is empty or a 2-byte code plus a UTF-8 reason (RFC 6455 5.5.1). lws
-    // 4.1.6 turns codes 1005, 1006, 1012-1015 and those under 1000 into 1002 before we see
-    // them, but passes 1 byte, codes from 1016 up, and any reason bytes on as they are.
-    const auto* payload = static_cast<const unsigned char*>(in);
-    if (len == 0) {
-        peerCloseCode = CloseCode::kNoStatus;
-    } else if (len == 1) {
-        return failConnection(callbackWsi, CloseCode::kProtocolError, "bad close payload",
-                              "the server sent a close frame with a 1-byte payload");
-    } else {
-        const auto code = static_cast<uint16_t>(payload[0] << 8 | payload[1]);
-        const std::string_view reason(reinterpret_cast<const char*>(payload) + 2, len - 2);
-        if (!isSendableCloseCode(code) || code == 1015)
-            return failConnection(callbackWsi, CloseCode::kProtocolError, "bad close code",
-                                  "the server sent the invalid close code " + std::to_string(code));
-        if (!isValidUtf8(reason))
-            return failConnection(callbackWsi, CloseCode::kInvalidPayload, "invalid UTF-8",
-                                  "the server's close reason is not valid UTF-8");
-        peerCloseCode = code;
-        peerCloseReason = reason;
-    }
+    // lws 4.1.6 turns codes 1005, 1006, 1012-1015 and those under 3000 it does not know into
+    // 1002 before we see them, but passes 1 byte, codes from 5000 up and any reason bytes on.
+    const auto parsed = parseClosePayload(std::string_view(static_cast<const char*>(in), len));
+    if (const auto* bad = std::get_if<ClosePayloadError>(&parsed))
+        return failConnection(
+            callbackWsi, bad->answerCode,
+            bad->answerCode == CloseCode::kProtocolError ? "bad close frame" : "invalid UTF-8",
+            "the server sent " + bad->error);
+    peerCloseCode = std::get<ClosePayload>(parsed).code;
+    peerCloseReason = std::get<ClosePayload>(parsed).reason;
     setState(ReadyState::kClosing);
     return 0;
 }
@@ -574,6 +564,9 @@ std::string Channel::Connection::describeConnectError(lws* callbackWsi, const vo
     // with it SO_ERROR) by the time we hear of it.
     if (detail == "Unable to connect")
         return text + "the TCP connection was refused, or the host is unreachable";
+    // OpenSSL's own text for a failed handshake says nothing a user can act on.
+    if (detail.rfind("connect SSL err", 0) == 0)
+        return text + "the TLS handshake failed (is this a TLS server?): " + detail;
     return text + (detail.empty() ? "unknown error" : detail);
 }
 

@@ -1,5 +1,6 @@
 #include "wsdemo/echo_server.h"
 
+#include <arpa/inet.h>
 #include <libwebsockets.h>
 
 #include <cstring>
@@ -57,6 +58,14 @@ struct EchoServer::Service {
     LwsTimer<Service, &Service::onStopDeadline> stopTimer{*this};
     lws_context* context = nullptr;
 };
+
+bool isLoopbackAddress(const std::string& address) {
+    in_addr ipv4{};
+    if (inet_pton(AF_INET, address.c_str(), &ipv4) == 1) return (ntohl(ipv4.s_addr) >> 24) == 127;
+    in6_addr ipv6{};
+    if (inet_pton(AF_INET6, address.c_str(), &ipv6) == 1) return IN6_IS_ADDR_LOOPBACK(&ipv6);
+    return address == "localhost";
+}
 
 EchoServer::EchoServer(EchoServerOptions options)
     : options_(std::move(options)), service_(std::make_unique<Service>(*this)) {

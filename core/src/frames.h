@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wsdemo/message.h"
+#include "wsdemo/text.h"
 
 struct lws;
 

@@ -1,5 +1,7 @@
 #include "wsdemo/message.h"
 
+#include "wsdemo/text.h"
+
 namespace wsdemo {
 
 bool isSendableCloseCode(uint16_t code) {
@@ -22,38 +24,21 @@ bool isSendableCloseCode(uint16_t code) {
     }
 }
 
-bool Utf8Validator::feed(std::string_view bytes) {
-    for (const char c : bytes) {
-        if (failed_) return false;
-        const auto byte = static_cast<unsigned char>(c);
-        if (pending_ > 0) {
-            failed_ = byte < low_ || byte > high_;
-            low_ = 0x80;
-            high_ = 0xBF;
-            --pending_;
-            continue;
-        }
-        if (byte < 0x80) continue;
-        if (byte >= 0xC2 && byte <= 0xDF) {
-            pending_ = 1;
-        } else if (byte >= 0xE0 && byte <= 0xEF) {
-            pending_ = 2;
-            if (byte == 0xE0) low_ = 0xA0;   // Overlong.
-            if (byte == 0xED) high_ = 0x9F;  // UTF-16 surrogates.
-        } else if (byte >= 0xF0 && byte <= 0xF4) {
-            pending_ = 3;
-            if (byte == 0xF0) low_ = 0x90;   // Overlong.
-            if (byte == 0xF4) high_ = 0x8F;  // Above U+10FFFF.
-        } else {
-            failed_ = true;  // Continuation byte without a lead, overlong lead, or 0xF5..0xFF.
-        }
-    }
-    return !failed_;
-}
-
-bool isValidUtf8(std::string_view text) {
-    Utf8Validator validator;
-    return validator.feed(text) && validator.complete();
+std::variant<ClosePayload, ClosePayloadError> parseClosePayload(std::string_view payload) {
+    if (payload.empty()) return ClosePayload{};
+    if (payload.size() == 1)
+        return ClosePayloadError{CloseCode::kProtocolError, "a close frame with a 1-byte payload"};
+    const auto code = static_cast<uint16_t>(static_cast<unsigned char>(payload[0]) << 8 |
+                                            static_cast<unsigned char>(payload[1]));
+    // 1015 is sendable by nobody: it only reports a TLS failure locally.
+    if (!isSendableCloseCode(code) || code == 1015)
+        return ClosePayloadError{CloseCode::kProtocolError,
+                                 "the invalid close code " + std::to_string(code)};
+    const std::string_view reason = payload.substr(2);
+    if (!isValidUtf8(reason))
+        return ClosePayloadError{CloseCode::kInvalidPayload,
+                                 "a close reason that is not valid UTF-8"};
+    return ClosePayload{code, std::string(reason)};
 }
 
 }  // namespace wsdemo

@@ -124,7 +124,7 @@ class Process:
             return "".join(f"\n    {line}" for line in shown) or " (nothing)"
 
         return (
-            f"\n  command: {' '.join(self.args)}"
+            f"\n  command: {' '.join(map(os.fsdecode, self.args))}"
             f"\n  exit status: {self.popen.poll()}"
             f"\n  stdout:{tail(self.stdout.lines)}"
             f"\n  stderr:{tail(self.stderr.lines)}"
@@ -201,8 +201,13 @@ class CommandLineTests(WsdemoTestCase):
             ["--headless", "--url", "ws://host:99999"],
             ["--echo-server", "--port", "abc"],
             ["--echo-server", "--port", "70000"],
+            ["--headless", "--url", "ws://example.com/" + "a" * 10_000],
+            ["--headless", "--url", b"ws://h\xffst/"],
+            [b"--\xff\xfe"],
+            ["--max-message-size", "0"],
+            ["--bind", "0.0.0.0"],
         ):
-            with self.subTest(args=" ".join(args)):
+            with self.subTest(args=repr(args)[:80]):
                 process = self.start_without_input(*args)
                 self.assertExit(process, 2)
                 self.assertEqual(process.stdout.lines, [], f"stdout{process.report()}")
@@ -240,6 +245,25 @@ class EchoServerTests(WsdemoTestCase):
 
         asyncio.run(signal_while_connected())
         self.assertExit(server, 0, timeout=EXIT_TIMEOUT)
+
+    def test_binds_another_loopback_address_without_a_warning(self):
+        server = self.start("--echo-server", "--bind", "127.0.0.2")
+        url = server.first_line()
+        self.assertRegex(url, r"^ws://127\.0\.0\.2:\d+/$", server.report())
+        server.popen.send_signal(signal.SIGTERM)
+        self.assertExit(server, 0, timeout=EXIT_TIMEOUT)
+        self.assertNotIn("warning", "\n".join(server.stderr.lines), server.report())
+
+    def test_closes_with_1009_over_max_message_size(self):
+        _, url = self.start_echo_server("--max-message-size", "10")
+
+        async def send_too_much():
+            async with websockets.connect(url) as ws:
+                await ws.send("x" * 11)
+                await asyncio.wait_for(ws.wait_closed(), REPLY_TIMEOUT)
+                return ws.close_code
+
+        self.assertEqual(asyncio.run(send_too_much()), 1009)
 
     def test_sigint_exits_0(self):
         server, _ = self.start_echo_server()
@@ -316,6 +340,25 @@ class ScriptedPeerTests(WsdemoTestCase):
         self.assertEqual(
             process.stdout.lines, ["[binary 2 bytes] 00ff", "after binary"], process.report()
         )
+
+    def test_a_flood_is_printed_whole_and_in_order(self):
+        count = 50_000
+        process = self.start("--headless", "--url", self.url)
+        process.write_lines(f'!{{"op":"flood","count":{count},"size":24}}')
+        stdout = process.stdout
+        # stdin stays open until the flood is in: at its end, the run may close.
+        if not stdout.wait_for(lambda: len(stdout.lines) >= count, 30):
+            self.fail(f"{len(stdout.lines)} of {count} messages printed{process.report()}")
+        process.close_stdin()
+        self.assertHeadlessExit(process, 0)
+        self.assertEqual(stdout.lines, [f"{i}".ljust(24, ".") for i in range(count)])
+
+    def test_a_message_over_max_message_size_closes_with_1009(self):
+        process = self.start("--headless", "--max-message-size", "100", "--url", self.url)
+        process.write_lines('!{"op":"big","size":101}')
+        self.assertHeadlessExit(process, 1, timeout=EXIT_TIMEOUT)
+        self.assertMentions(process, "1009")
+        self.assertEqual(process.stdout.lines, [], process.report())
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@
 namespace wsdemo::test {
 
 namespace Opcode {
-constexpr std::uint8_t kContinuation = 0x0, kText = 0x1, kBinary = 0x2, kClose = 0x8,
-                       kPing = 0x9, kPong = 0xA;
+constexpr std::uint8_t kContinuation = 0x0, kText = 0x1, kBinary = 0x2, kClose = 0x8, kPing = 0x9,
+                       kPong = 0xA;
 }
 constexpr std::uint8_t kFin = 0x80;
 constexpr std::uint8_t kRsv1 = 0x40;

@@ -21,6 +21,9 @@ struct EchoServerOptions {
     std::size_t maxConnections = 64;
 };
 
+// True for 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach.
+bool isLoopbackAddress(const std::string& address);
+
 class EchoServer {
 public:
     // Listening when the constructor returns; throws std::runtime_error if it cannot bind.

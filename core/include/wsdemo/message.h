@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace wsdemo {
 
@@ -26,23 +27,19 @@ constexpr uint16_t kInternalError = 1011;
 // True for the codes an endpoint may put in a close frame it sends (RFC 6455 7.4.1, 7.4.2).
 bool isSendableCloseCode(uint16_t code);
 
-// RFC 3629 UTF-8, checked as the bytes arrive: a text message fails on its first bad byte,
-// not after 16 MiB, and a character may straddle two fragments.
-class Utf8Validator {
-public:
-    // False from the first byte that cannot be part of valid UTF-8 on.
-    bool feed(std::string_view bytes);
-    // True when no character is cut off at the end.
-    bool complete() const { return pending_ == 0; }
-
-private:
-    int pending_ = 0;                         // Continuation bytes still to come.
-    unsigned char low_ = 0x80, high_ = 0xBF;  // Range of the next continuation byte.
-    bool failed_ = false;
+// A close frame's payload (RFC 6455 5.5.1): empty, or a code and a UTF-8 reason.
+struct ClosePayload {
+    uint16_t code = CloseCode::kNoStatus;  // kNoStatus for an empty payload.
+    std::string reason;
 };
 
-// What a text message and a close reason must be.
-bool isValidUtf8(std::string_view text);
+// Why a peer's close payload breaks the rules, and the code to answer it with.
+struct ClosePayloadError {
+    uint16_t answerCode;
+    std::string error;
+};
+
+std::variant<ClosePayload, ClosePayloadError> parseClosePayload(std::string_view payload);
 
 // One whole WebSocket message: fragments are joined before a Message exists.
 struct Message {

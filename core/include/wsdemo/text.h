@@ -1,0 +1,31 @@
+// Text checks and display shared by the protocol code and the command line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace wsdemo {
+
+// RFC 3629 UTF-8, checked as the bytes arrive: a text message fails on its first bad byte,
+// not after 16 MiB, and a character may straddle two fragments.
+class Utf8Validator {
+public:
+    // False from the first byte that cannot be part of valid UTF-8 on.
+    bool feed(std::string_view bytes);
+    // True when no character is cut off at the end.
+    bool complete() const { return pending_ == 0; }
+
+private:
+    int pending_ = 0;                         // Continuation bytes still to come.
+    unsigned char low_ = 0x80, high_ = 0xBF;  // Range of the next continuation byte.
+    bool failed_ = false;
+};
+
+// What a text message and a close reason must be.
+bool isValidUtf8(std::string_view text);
+
+// Text from outside (an argument, a URL, a peer) made safe to print in one line: in single
+// quotes, bytes outside printable ASCII as \xNN, cut after 60 bytes with "...".
+std::string quoted(std::string_view text);
+
+}  // namespace wsdemo

@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "wsdemo/text.h"
+
+using wsdemo::isValidUtf8;
+using wsdemo::quoted;
+
+TEST_CASE("UTF-8 validation follows RFC 3629", "[text]") {
+    CHECK(isValidUtf8(""));
+    CHECK(isValidUtf8("plain ASCII"));
+    CHECK(isValidUtf8("h\xc3\xa9llo \xe2\x9c\x93 \xe6\x97\xa5 \xf0\x9f\x8e\x89"));
+    CHECK(isValidUtf8(std::string("nul\0inside", 10)));
+    CHECK(isValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+
+    CHECK_FALSE(isValidUtf8("\x80"));              // Lone continuation byte.
+    CHECK_FALSE(isValidUtf8("\xc3"));              // Truncated sequence.
+    CHECK_FALSE(isValidUtf8("\xc0\xaf"));          // Overlong '/'.
+    CHECK_FALSE(isValidUtf8("\xe0\x80\xaf"));      // Overlong, three bytes.
+    CHECK_FALSE(isValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate.
+    CHECK_FALSE(isValidUtf8("\xf4\x90\x80\x80"));  // Above U+10FFFF.
+    CHECK_FALSE(isValidUtf8("\xff"));
+    CHECK_FALSE(isValidUtf8("ok\xe2\x9c"));  // Cut off at the end.
+}
+
+TEST_CASE("UTF-8 is validated across chunk boundaries", "[text]") {
+    const std::string text = "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x8e\x89";
+    for (std::size_t split = 0; split <= text.size(); ++split) {
+        wsdemo::Utf8Validator validator;
+        CHECK(validator.feed(text.substr(0, split)));
+        CHECK(validator.feed(text.substr(split)));
+        CHECK(validator.complete());
+    }
+    SECTION("an incomplete character is not complete") {
+        wsdemo::Utf8Validator validator;
+        CHECK(validator.feed("ok\xf0\x9f"));
+        CHECK_FALSE(validator.complete());
+    }
+    SECTION("it fails at the first bad byte and stays failed") {
+        wsdemo::Utf8Validator validator;
+        CHECK_FALSE(validator.feed("a\xe2\x28"));
+        CHECK_FALSE(validator.feed("plain"));
+    }
+}
+
+TEST_CASE("outside text is quoted so that it cannot garble a terminal", "[text]") {
+    CHECK(quoted("--url") == "'--url'");
+    CHECK(quoted("\xff\x1b[2J\n") == "'\\xff\\x1b[2J\\x0a'");
+    CHECK(quoted(std::string(100, 'a')) == "'" + std::string(60, 'a') + "...'");
+}
