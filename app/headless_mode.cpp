@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "line_splitter.h"
 #include "modes.h"
 #include "startup.h"
 #include "status_text.h"
@@ -86,7 +87,7 @@ public:
 private:
     std::optional<int> handleEvents();
     void readStdin();
-    void sendCompleteLines();
+    void sendLines();
     void submit(std::string line);
     void maybeClose();
     int pollTimeoutMs() const;
@@ -97,9 +98,9 @@ private:
     const int signalFd_;
     const std::string url_ = channel_.url().toString();
 
-    std::string pending_;                 // stdin bytes after the last complete line.
+    // A line can be no longer than a message: memory stays bounded whatever stdin holds.
+    LineSplitter lines_{channel_.options().maxMessageBytes};
     std::optional<std::string> blocked_;  // A line the full send queue could not take yet.
-    bool discardingLongLine_ = false;     // Skipping the rest of a line over the size limit.
     bool stdinOpen_ = true;
     std::optional<Clock::time_point> stdinEnded_;
     std::optional<Clock::time_point> closeRequested_;
@@ -116,7 +117,7 @@ int HeadlessSession::run() {
             std::string line = std::move(*blocked_);
             blocked_.reset();
             submit(std::move(line));
-            sendCompleteLines();
+            sendLines();
         }
         maybeClose();
         if (closeRequested_ && Clock::now() >= *closeRequested_ + kCloseWait) {
@@ -174,45 +175,37 @@ void HeadlessSession::readStdin() {
         if (count < 0) std::perror("wsdemo: reading stdin");
         stdinOpen_ = false;
         stdinEnded_ = Clock::now();
-        // A last line without a newline is still a line.
-        if (!pending_.empty() && !discardingLongLine_) submit(std::exchange(pending_, {}));
-        return;
+    } else {
+        lines_.feed(std::string_view(buffer, static_cast<std::size_t>(count)));
     }
-    pending_.append(buffer, static_cast<std::size_t>(count));
-    sendCompleteLines();
+    sendLines();
 }
 
-void HeadlessSession::sendCompleteLines() {
-    std::size_t start = 0, newline;
-    while (!blocked_ && (newline = pending_.find('\n', start)) != std::string::npos) {
-        std::string line = pending_.substr(start, newline - start);
-        start = newline + 1;
-        if (std::exchange(discardingLongLine_, false)) continue;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        submit(std::move(line));
-    }
-    pending_.erase(0, start);
-    // A line can be no longer than a message: memory stays bounded whatever stdin holds.
-    const std::size_t maxLine = channel_.options().maxMessageBytes;
-    if (pending_.size() > maxLine) {
+// Sends the lines stdin has completed, in order, until the send queue is full.
+void HeadlessSession::sendLines() {
+    while (!blocked_) {
+        std::optional<LineSplitter::Line> line = lines_.next();
+        if (!line && stdinEnded_) line = lines_.finish();
+        if (!line) return;
         ++lineNumber_;
-        ++unsent_;
-        std::fprintf(stderr, "wsdemo: line %llu not sent: longer than %zu bytes\n",
-                     static_cast<unsigned long long>(lineNumber_), maxLine);
-        pending_.clear();
-        discardingLongLine_ = true;
+        if (line->tooLong) {
+            ++unsent_;
+            std::fprintf(stderr, "wsdemo: line %llu not sent: longer than %zu bytes\n",
+                         static_cast<unsigned long long>(lineNumber_),
+                         channel_.options().maxMessageBytes);
+            continue;
+        }
+        submit(std::move(line->text));
     }
 }
 
 void HeadlessSession::submit(std::string line) {
-    ++lineNumber_;
     switch (const SendResult result = channel_.send(line)) {
         case SendResult::kQueued:
             ++sent_;
             return;
         case SendResult::kQueueFull:
-            --lineNumber_;  // Offered again later under the same number.
-            blocked_ = std::move(line);
+            blocked_ = std::move(line);  // Offered again, under the same number, when it drains.
             return;
         case SendResult::kClosed:
         case SendResult::kTooLarge:
