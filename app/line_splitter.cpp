@@ -15,7 +15,9 @@ std::optional<LineSplitter::Line> LineSplitter::next() {
             scanned_ = buffer_.size();
             // Memory stays bounded whatever the stream holds: an over-long line is reported
             // as soon as it is known to be one, and its bytes are not kept.
-            if (buffer_.size() <= maxLineBytes_) return std::nullopt;
+            // A "\r" at the end may be the start of "\r\n": it does not count yet.
+            const bool endsInCr = !buffer_.empty() && buffer_.back() == '\r';
+            if (buffer_.size() - (endsInCr ? 1 : 0) <= maxLineBytes_) return std::nullopt;
             buffer_.clear();
             scanned_ = 0;
             if (std::exchange(skipping_, true)) return std::nullopt;

@@ -48,4 +48,7 @@ TEST_CASE("a line over the limit is reported once and skipped", "[line_splitter]
     CHECK(split(4, {"12345", "6789", "0\nok"}) == Lines{"!", "ok"});
     CHECK(split(4, {"123456789"}) == Lines{"!"});
     CHECK(split(4, {"12\n345678", "\n"}) == Lines{"12", "!"});
+    // Found by fuzz_line_splitter: a read that ends between "\r" and "\n" at the limit.
+    CHECK(split(4, {"1234\r", "\nok"}) == Lines{"1234", "ok"});
+    CHECK(split(4, {"1234\r"}) == Lines{"1234"});
 }

@@ -69,4 +69,6 @@ TEST_CASE("bad URLs are refused with a specific reason", "[url]") {
     CHECK_THAT(refusal("ws://host/\xc3\xa9"), Catch::Contains("percent-encode"));
     CHECK_THAT(refusal("ws://host/#frag"), Catch::Contains("fragment"));
     CHECK_THAT(refusal("ws://host/" + std::string(5000, 'a')), Catch::Contains("the limit is"));
+    // Found by fuzz_url: 2048 bytes as typed, over the limit once ":80/" is spelled out.
+    CHECK_THAT(refusal("ws://" + std::string(2043, 'h')), Catch::Contains("spelled out"));
 }

@@ -103,6 +103,12 @@ UrlParseResult parseWsUrl(std::string_view text) {
         return std::string("URL path has a space or a non-ASCII byte: percent-encode it");
     url.path =
         target.empty() || target.front() != '/' ? "/" + std::string(target) : std::string(target);
+    // The limit holds for the spelled-out form too (default port, "/"), so that whatever is
+    // accepted parses again from toString(). Found by fuzz_url.
+    if (const std::size_t length = url.toString().size(); length > kMaxUrlLength)
+        return "URL is " + std::to_string(length) +
+               " bytes long with its port and path spelled out; the limit is " +
+               std::to_string(kMaxUrlLength);
     return url;
 }
 
