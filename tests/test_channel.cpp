@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "support/channel_probe.h"
@@ -227,14 +228,26 @@ TEST_CASE("a channel can be closed or destroyed at any moment without hanging", 
         { ChannelProbe probe(url); }
         CHECK(std::chrono::steady_clock::now() - start < 1s);
     }
-    SECTION("destroyed while open") {
+    SECTION("destroyed while a 16 MiB message is being written") {
         EchoServer server;
+        std::optional<ChannelProbe> probe(std::in_place, server.url());
+        REQUIRE(probe->waitForOpen());
+        probe->channel().send(pattern(16u << 20));
         const auto start = std::chrono::steady_clock::now();
-        {
-            ChannelProbe probe(server.url());
-            REQUIRE(probe.waitForOpen());
-            probe.channel().send(pattern(4u << 20));
-        }
-        CHECK(std::chrono::steady_clock::now() - start < 3s);
+        probe.reset();
+        CHECK(std::chrono::steady_clock::now() - start < 1s);
     }
+}
+
+TEST_CASE("closing during a 16 MiB transfer lets the message go first", "[channel]") {
+    EchoServer server;
+    ChannelProbe probe(server.url());
+    REQUIRE(probe.waitForOpen());
+    const std::string big = pattern(16u << 20);
+    REQUIRE(probe.channel().send(big) == SendResult::kQueued);
+    probe.channel().close(CloseCode::kNormal, "after the big one");
+    CHECK(probe.channel().send("too late") == SendResult::kClosed);
+    REQUIRE(probe.waitForClosed(20s));
+    CHECK(probe.closedStatus().closeCode == CloseCode::kNormal);
+    CHECK(probe.closedStatus().error.empty());
 }

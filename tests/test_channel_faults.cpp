@@ -2,6 +2,7 @@
 // purpose (tests/peers/scripted_server.py, frames written byte by byte where needed).
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -260,4 +261,15 @@ TEST_CASE("a peer that stops answering pings is detected within the interval", "
         CHECK(probe.closedStatus().closeCode == CloseCode::kAbnormal);
         CHECK_THAT(probe.closedStatus().error, Catch::Contains("did not answer pings for 1.0 s"));
     }
+}
+
+TEST_CASE("a peer that never answers the close does not hold the channel up", "[channel][fault]") {
+    ScriptedServer server;
+    std::optional<ChannelProbe> probe(std::in_place, server.url());
+    REQUIRE(probe->waitForOpen());
+    probe->channel().send(R"(!{"op":"stop_reading"})");
+    probe->channel().close();
+    const auto start = std::chrono::steady_clock::now();
+    probe.reset();  // Waits for the closing handshake, up to closeTimeout (750 ms).
+    CHECK(std::chrono::steady_clock::now() - start < 1s);
 }

@@ -55,8 +55,9 @@ struct ChannelOptions {
     std::size_t maxQueuedSendBytes = 64u << 20;
     // From connect() to the end of the handshake.
     std::chrono::milliseconds connectTimeout{10000};
-    // How long the destructor waits for the closing handshake before it drops the connection.
-    std::chrono::milliseconds closeTimeout{2000};
+    // How long the destructor waits for the closing handshake before it drops the connection:
+    // destroying a channel takes less than a second, whatever the peer does.
+    std::chrono::milliseconds closeTimeout{750};
     // After half of this without a frame from the peer, ping it; after all of it, drop the
     // connection and report that. Zero turns keepalive off.
     std::chrono::milliseconds keepaliveInterval{30000};
