@@ -28,6 +28,8 @@ public:
     // Returns the input's text when Send or Enter was pressed with something typed.
     std::optional<std::string> draw(const ChannelStatus& status, const MessagePtr& latest);
 
+    std::uint64_t received() const { return received_; }
+
 private:
     void drawLatest(const MessagePtr& latest) const;
 

@@ -7,11 +7,15 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "chat_view.h"
+#include "frame_loop.h"
+#include "frame_stats.h"
 #include "modes.h"
 #include "startup.h"
 #include "wsdemo/channel.h"
@@ -20,17 +24,51 @@ namespace wsdemo {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 std::string lastGlfwError;  // Main thread only: GLFW reports errors on the calling thread.
 
 void onGlfwError(int code, const char* description) {
     lastGlfwError = std::string(description) + " (GLFW error " + std::to_string(code) + ")";
 }
 
-// Redraws while nothing happens keep the text cursor blinking; input and messages wake the
-// loop at once.
-constexpr double kIdleRedrawSeconds = 0.5;
-// Dear ImGui settles hover and active states a frame after the input that changed them.
-constexpr int kFramesAfterWake = 2;
+// The window is gone by then: a server that does not answer our close frame within this is
+// dropped, so the process ends within a second of the window closing.
+constexpr std::chrono::milliseconds kCloseTimeout{500};
+
+// One display refresh, the shortest time between two frames; 60 Hz where the monitor does not
+// say.
+Clock::duration framePeriod() {
+    const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
+    const int hertz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / hertz;
+}
+
+void redraw(GLFWwindow* window) {
+    static_cast<FrameScheduler*>(glfwGetWindowUserPointer(window))->onInput();
+}
+
+// Installed before Dear ImGui's backend, which calls them from its own (it chains to the
+// callbacks it finds), so every input and window event asks for frames.
+void installRedrawCallbacks(GLFWwindow* window, FrameScheduler& scheduler) {
+    glfwSetWindowUserPointer(window, &scheduler);
+    glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
+    glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+    glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { redraw(w); });
+    glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
+    glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { redraw(w); });
+    glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { redraw(w); });
+    glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+    glfwSetWindowRefreshCallback(window, redraw);
+    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { redraw(w); });
+    glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+}
+
+bool inputHeld(const ImGuiIO& io) {
+    const auto down = [](bool isDown) { return isDown; };
+    return std::any_of(std::begin(io.KeysDown), std::end(io.KeysDown), down) ||
+           std::any_of(std::begin(io.MouseDown), std::end(io.MouseDown), down);
+}
 
 }  // namespace
 
@@ -68,33 +106,56 @@ int runWindow(const CommandLine& command) {
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // Nothing to remember between runs; write no file.
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // Nothing to remember between runs; write no file.
+    // A blinking cursor would need two frames a second for as long as the input has the focus,
+    // which is always: a steady one costs nothing.
+    io.ConfigInputTextCursorBlink = false;
     ImGui::StyleColorsDark();
+    FrameScheduler scheduler(framePeriod(), std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<float>(io.KeyRepeatRate)));
+    installRedrawCallbacks(window, scheduler);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
-    ChannelOptions options;
-    options.onWake = glfwPostEmptyEvent;  // Safe from any thread: wakes glfwWaitEvents*.
+    // glfwPostEmptyEvent is safe from any thread and wakes glfwWaitEvents*.
+    WakeLatch wake(glfwPostEmptyEvent);
+    ChannelOptions options = channelOptions(command);
+    options.onWake = [&wake] { wake.notify(); };
+    options.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>(url, options);
-    ChatView view(url.toString());
+    ChatView view(url.toString(), securityNotice(command, url));
+    FrameStats stats(Clock::now());
+    MessagePtr shown;  // The latest message the last frame drew.
 
-    // Main loop
-    int framesToDraw = 0;
+    // Main loop: wait until a frame is due, unless asked to draw back to back as Dear ImGui's
+    // example does.
     while (!glfwWindowShouldClose(window)) {
-        if (framesToDraw > 0) {
-            glfwPollEvents();
-            --framesToDraw;
-        } else {
-            glfwWaitEventsTimeout(kIdleRedrawSeconds);
-            framesToDraw = kFramesAfterWake;
+        if (!command.redrawContinuously) {
+            const auto due = scheduler.nextFrame(wake.pending(), inputHeld(io));
+            if (!due) {
+                glfwWaitEvents();
+                continue;
+            }
+            const auto wait = *due - Clock::now();
+            if (wait > Clock::duration::zero()) {
+                glfwWaitEventsTimeout(std::chrono::duration<double>(wait).count());
+                continue;
+            }
         }
+        const auto frameStart = Clock::now();
+        glfwPollEvents();
+        scheduler.onFrame(frameStart);
+        wake.take();  // Before reading the channel: what arrives from now on wakes us again.
+        view.onEvents(channel->drainEvents());
+        // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
-        view.onEvents(channel->drainEvents());
+        const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
-        if (auto text = view.draw(channel->status(), channel->latest()))
+        if (auto text = view.draw(channel->status(), latest))
             view.onSendResult(channel->send(std::move(*text)));
 
         // Rendering
@@ -102,11 +163,22 @@ int runWindow(const CommandLine& command) {
         int width, height;
         glfwGetFramebufferSize(window, &width, &height);
         glViewport(0, 0, width, height);
-        glClearColor(0.10f, 0.10f, 0.12f, 1.00f);
+        // The panel's background (it draws none itself, see ChatView::draw).
+        const ImVec4& background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+        glClearColor(background.x, background.y, background.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
+
+        const auto frameEnd = Clock::now();
+        stats.onFrame(frameEnd - frameStart);
+        if (latest != shown) {
+            if (latest) stats.onShown(frameEnd - latest->receivedAt);
+            shown = latest;
+        }
     }
+    if (command.stats)
+        std::fputs(stats.report(Clock::now(), view.received(), wake.posts()).c_str(), stderr);
 
     // Cleanup, in reverse order. The window goes away at once; the closing handshake
     // (bounded by ChannelOptions::closeTimeout) finishes behind it.

@@ -1,0 +1,57 @@
+// The window's own frame and latency figures, printed by --stats: what a benchmark reads from
+// the real app. Fixed memory however long the app runs.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace wsdemo {
+
+// Durations in log-linear buckets of microseconds: exact below 64 µs, within 1/32 (3%) above.
+class DurationHistogram {
+public:
+    void add(std::chrono::steady_clock::duration value);
+
+    std::uint64_t count() const { return count_; }
+    // In microseconds, the value at or below which `fraction` of the values lie: the top of
+    // its bucket, so never below the true value, capped at the maximum; 0 when empty.
+    std::uint64_t percentileMicros(double fraction) const;
+    std::uint64_t maxMicros() const { return maxMicros_; }
+
+private:
+    static constexpr int kSubBuckets = 32;  // Per power of two, above the exact range.
+    static constexpr int kExact = 2 * kSubBuckets;
+    static constexpr int kPowers = 40;  // Up to 2^45 µs: a year.
+    static std::size_t bucketOf(std::uint64_t micros);
+    static std::uint64_t lowerBound(std::size_t bucket);
+
+    std::array<std::uint64_t, kExact + kPowers * kSubBuckets> buckets_{};
+    std::uint64_t count_ = 0;
+    std::uint64_t maxMicros_ = 0;
+};
+
+class FrameStats {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit FrameStats(Clock::time_point start) : start_(start) {}
+
+    // From the start of a frame's work to just after its SwapBuffers.
+    void onFrame(Clock::duration frameTime) { frameTimes_.add(frameTime); }
+    // For each message the first time a frame draws it: from its arrival (Message::receivedAt)
+    // to just after that frame's SwapBuffers. Messages replaced in the latest-message slot
+    // before any frame drew them have no figure.
+    void onShown(Clock::duration arrivalToScreen) { arrivalToScreen_.add(arrivalToScreen); }
+
+    // Three lines of `key=value` fields, each starting "wsdemo: stats: ".
+    std::string report(Clock::time_point end, std::uint64_t received, std::uint64_t wakes) const;
+
+private:
+    Clock::time_point start_;
+    DurationHistogram frameTimes_;
+    DurationHistogram arrivalToScreen_;
+};
+
+}  // namespace wsdemo

@@ -1,0 +1,50 @@
+// The figures --stats prints: percentiles from a fixed-size histogram, and the report's fields.
+#include <catch2/catch.hpp>
+
+#include "frame_stats.h"
+
+using namespace wsdemo;
+using namespace std::chrono_literals;
+
+TEST_CASE("percentiles are exact below 64 µs and within 3% above", "[frame_stats]") {
+    DurationHistogram histogram;
+    CHECK(histogram.percentileMicros(0.5) == 0);
+    for (int micros = 1; micros <= 50; ++micros) histogram.add(std::chrono::microseconds(micros));
+    CHECK(histogram.count() == 50);
+    CHECK(histogram.percentileMicros(0.5) == 25);
+    CHECK(histogram.percentileMicros(0.99) == 50);
+    CHECK(histogram.percentileMicros(1.0) == 50);
+    CHECK(histogram.maxMicros() == 50);
+
+    DurationHistogram large;
+    for (const auto value : {1000us, 2000us, 3000us, 16'700us, 1'000'000us}) {
+        large.add(value);
+        const auto shown = large.percentileMicros(1.0);
+        CHECK(shown == static_cast<std::uint64_t>(value.count()));  // The maximum.
+    }
+    // 3000 µs lies in [2944, 3008): reported as the top of that bucket, never below.
+    CHECK(large.percentileMicros(0.5) == 3007);
+    CHECK(large.percentileMicros(0.2) == 1007);  // 1000 µs, in [992, 1008).
+}
+
+TEST_CASE("values below zero or beyond the range land in the end buckets", "[frame_stats]") {
+    DurationHistogram histogram;
+    histogram.add(-5us);
+    histogram.add(std::chrono::hours(24 * 365 * 10));
+    CHECK(histogram.percentileMicros(0.5) == 0);
+    CHECK(histogram.percentileMicros(1.0) >= std::uint64_t{1} << 45);  // A year and more.
+    CHECK(histogram.count() == 2);
+}
+
+TEST_CASE("the report has the run, frame and latency lines", "[frame_stats]") {
+    const auto start = FrameStats::Clock::now();
+    FrameStats stats(start);
+    stats.onFrame(2ms);
+    stats.onFrame(4ms);
+    stats.onShown(1500us);
+    const std::string report = stats.report(start + 2s, 7, 3);
+    CHECK(report ==
+          "wsdemo: stats: seconds=2.000 frames=2 wakes=3 received=7 shown=1\n"
+          "wsdemo: stats: frame_ms n=2 p50=2.015 p90=4.000 p99=4.000 max=4.000\n"
+          "wsdemo: stats: arrival_to_screen_ms n=1 p50=1.500 p90=1.500 p99=1.500 max=1.500\n");
+}
