@@ -381,32 +381,36 @@ int Channel::Connection::onWriteable(lws* callbackWsi) {
         lws_callback_on_writable(callbackWsi);
         return 0;
     }
-    if (!writing) {
-        bool closeNow = false;
-        {
-            std::lock_guard<std::mutex> lock(channel.mutex_);
-            if (!channel.outgoing_.empty()) {
-                Message& next = channel.outgoing_.front();
-                writing = std::make_unique<OutgoingMessage>(next);
-                channel.outgoingBytes_ -= next.data.size();
-                channel.outgoing_.pop_front();
-            } else if (channel.closeRequested_ && !closeFrameSent) {
-                closeNow = true;
-                sentCloseCode = channel.requestedCloseCode_;
-                sentCloseReason = channel.requestedCloseReason_;
+    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
+        if (!writing) {
+            bool closeNow = false;
+            {
+                std::lock_guard<std::mutex> lock(channel.mutex_);
+                if (!channel.outgoing_.empty()) {
+                    Message& next = channel.outgoing_.front();
+                    writing = std::make_unique<OutgoingMessage>(next);
+                    channel.outgoingBytes_ -= next.data.size();
+                    channel.outgoing_.pop_front();
+                } else if (channel.closeRequested_ && !closeFrameSent) {
+                    closeNow = true;
+                    sentCloseCode = channel.requestedCloseCode_;
+                    sentCloseReason = channel.requestedCloseReason_;
+                }
             }
+            if (closeNow) {
+                if (frame > 0) break;  // The close frame gets a callback of its own.
+                closeFrameSent = true;
+                setState(ReadyState::kClosing);
+                // lws writes the close frame and waits for the peer's.
+                return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
+            }
+            if (!writing) return 0;  // Nothing more to write.
         }
-        if (closeNow) {
-            closeFrameSent = true;
-            setState(ReadyState::kClosing);
-            // lws writes the close frame and waits for the peer's.
-            return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
-        }
-        if (!writing) return 0;
+        if (!writing->writeNextChunk(callbackWsi)) return -1;
+        if (writing->done()) writing.reset();
+        if (lws_partial_buffered(callbackWsi)) break;  // The socket is full: wait for it.
     }
-    if (!writing->writeNextChunk(callbackWsi)) return -1;
-    if (writing->done()) writing.reset();
-    lws_callback_on_writable(callbackWsi);  // The next chunk, message or close, if any.
+    lws_callback_on_writable(callbackWsi);  // The next chunk, message or close.
     return 0;
 }
 
@@ -505,9 +509,11 @@ void Channel::Connection::onWakeRequests() {
 
 void Channel::Connection::publish(ChannelEvent event) {
     bool pauseReading = false;
+    bool wasEmpty;
     {
         std::lock_guard<std::mutex> lock(channel.mutex_);
         if (event.kind == ChannelEvent::Kind::kMessage) channel.latest_ = event.message;
+        wasEmpty = channel.events_.empty();
         channel.events_.push_back(std::move(event));
         if (channel.events_.size() >= channel.options_.maxQueuedEvents && !readingPaused) {
             channel.rxPaused_ = true;
@@ -518,7 +524,9 @@ void Channel::Connection::publish(ChannelEvent event) {
         readingPaused = true;
         lws_rx_flow_control(wsi, 0);
     }
-    if (channel.options_.onWake) channel.options_.onWake();
+    // A consumer drains every event it is woken for: a wake for a queue that already held
+    // events would find nothing new to wait for.
+    if (wasEmpty && channel.options_.onWake) channel.options_.onWake();
 }
 
 void Channel::Connection::setState(ReadyState state) {

@@ -201,18 +201,21 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
 int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
     if (session.closeDue) return closeWith(wsi, session.closeDue->first, session.closeDue->second);
     if (stopping) return closeWith(wsi, CloseCode::kGoingAway, "server shutting down");
-    if (!session.writing) {
-        if (session.pending.empty()) return 0;
-        session.writing = std::make_unique<OutgoingMessage>(session.pending.front());
-        session.pendingBytes -= session.pending.front().data.size();
-        session.pending.pop_front();
-        if (session.pending.empty() && session.readingPaused) {
-            session.readingPaused = false;
-            lws_rx_flow_control(wsi, 1);
+    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
+        if (!session.writing) {
+            if (session.pending.empty()) return 0;
+            session.writing = std::make_unique<OutgoingMessage>(session.pending.front());
+            session.pendingBytes -= session.pending.front().data.size();
+            session.pending.pop_front();
+            if (session.pending.empty() && session.readingPaused) {
+                session.readingPaused = false;
+                lws_rx_flow_control(wsi, 1);
+            }
         }
+        if (!session.writing->writeNextChunk(wsi)) return -1;
+        if (session.writing->done()) session.writing.reset();
+        if (lws_partial_buffered(wsi)) break;  // The socket is full: wait for it.
     }
-    if (!session.writing->writeNextChunk(wsi)) return -1;
-    if (session.writing->done()) session.writing.reset();
     if (session.writing || !session.pending.empty()) lws_callback_on_writable(wsi);
     return 0;
 }

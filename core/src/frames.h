@@ -40,6 +40,11 @@ private:
 // Sets the close frame that lws sends when the callback returns this -1.
 int closeWith(lws* wsi, uint16_t code, std::string_view reason);
 
+// Frames written in one WRITEABLE callback at most. lws allows more than one while none is
+// left partly buffered (lws_partial_buffered()): a burst of small messages then costs one
+// poll round, not one each.
+constexpr int kFramesPerWriteable = 64;
+
 // Writes one message from WRITEABLE callbacks, in fragments of at most kChunkBytes so that a
 // 16 MiB message neither blocks the worker nor makes libwebsockets copy it whole.
 class OutgoingMessage {
