@@ -81,7 +81,17 @@ std::optional<std::string> ChatView::draw(const ChannelStatus& status, const Mes
 
     ImGui::TextUnformatted(describeStatus(status, url_).c_str());
     if (!notice_.empty()) ImGui::TextColored(kWarningColor, "%s", notice_.c_str());
-    ImGui::Text("Messages received: %llu", static_cast<unsigned long long>(received_));
+    if (latest != lastShown_) {
+        lastShown_ = latest;
+        ++shown_;
+    }
+    const auto replaced = received_ - std::min(shown_, received_);
+    if (replaced)
+        ImGui::Text("Messages received: %llu (%llu replaced before a frame could show them)",
+                    static_cast<unsigned long long>(received_),
+                    static_cast<unsigned long long>(replaced));
+    else
+        ImGui::Text("Messages received: %llu", static_cast<unsigned long long>(received_));
     if (!sendError_.empty()) ImGui::TextColored(kWarningColor, "%s", sendError_.c_str());
     ImGui::Separator();
     ImGui::TextUnformatted("Latest message:");

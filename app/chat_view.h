@@ -29,6 +29,7 @@ public:
     std::optional<std::string> draw(const ChannelStatus& status, const MessagePtr& latest);
 
     std::uint64_t received() const { return received_; }
+    std::uint64_t shown() const { return shown_; }
 
 private:
     void drawLatest(const MessagePtr& latest) const;
@@ -37,6 +38,10 @@ private:
     const std::string notice_;
     std::string input_;
     std::uint64_t received_ = 0;
+    // Messages the panel drew as the latest. Under a flood most are replaced within a frame:
+    // received_ - shown_ of them were never on screen (the data is not lost: it was received).
+    std::uint64_t shown_ = 0;
+    MessagePtr lastShown_;
     std::string sendError_;   // Why the last send was refused; empty when it was not.
     bool focusInput_ = true;  // Put the keyboard focus in the input on the next frame.
 };

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "chat_view.h"
 
@@ -133,4 +134,21 @@ TEST_CASE("the panel draws a latest message of any size or kind", "[chat_view]")
     for (const MessagePtr& latest : {MessagePtr(), text, binary})
         imgui.frame(view, openStatus(), latest);
     SUCCEED("drew a 1 MiB text, a binary message and no message");
+}
+
+TEST_CASE("messages replaced before a frame showed them are counted", "[chat_view]") {
+    HeadlessImGui imgui;
+    ChatView view("ws://127.0.0.1:1/");
+    std::vector<ChannelEvent> events;
+    for (const char* text : {"one", "two", "three"}) {
+        ChannelEvent event;
+        event.kind = ChannelEvent::Kind::kMessage;
+        event.message = std::make_shared<const Message>(Message{Message::Type::kText, text});
+        events.push_back(event);
+    }
+    view.onEvents(events);
+    imgui.frame(view, openStatus(), events.back().message);
+    imgui.frame(view, openStatus(), events.back().message);  // The same message: no change.
+    CHECK(view.received() == 3);
+    CHECK(view.shown() == 1);  // "one" and "two" never reached the screen.
 }
