@@ -88,7 +88,7 @@ struct Channel::Connection {
     uint16_t peerCloseCode = 0;  // From the peer's close frame; 0 while none came.
     std::string peerCloseReason;
     std::string failure;   // Why we failed the connection ourselves (e.g. 1009).
-    std::string tlsError;  // Why OpenSSL rejected the server\'s certificate.
+    std::string tlsError;  // Why OpenSSL rejected the server's certificate.
     MessageAssembler assembler;
     std::unique_ptr<OutgoingMessage> writing;  // Taken from outgoing_, partly written.
     LwsTimer<Connection, &Connection::onConnectTimeout> connectTimer{*this};

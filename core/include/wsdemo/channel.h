@@ -64,8 +64,9 @@ struct ChannelOptions {
     // wss:// only. Turning either off is for test servers; the app shows it while in use.
     bool verifyTlsCertificate = true;  // Against the system's CAs, and the validity dates.
     bool verifyTlsHostname = true;
-    // Called on the worker thread after new events were queued or the state changed. Must be
-    // cheap and must not call back into the Channel (glfwPostEmptyEvent, a condvar notify...).
+    // Called on the worker thread when the event queue goes from empty to not empty, or the
+    // state changes: a consumer drains every event when woken. Must be cheap and must not call
+    // back into the Channel (glfwPostEmptyEvent, a condvar notify...).
     std::function<void()> onWake;
 };
 
@@ -95,8 +96,9 @@ public:
     SendResult send(std::string text);
     SendResult sendBinary(std::string bytes);
 
-    // Starts the closing handshake after the messages already queued are written. Later calls,
-    // and calls after the connection ended, do nothing. Throws std::invalid_argument for a
+    // Starts the closing handshake after the messages already queued are written; while still
+    // connecting with nothing queued, gives up the attempt at once. Later calls, and calls
+    // after the connection ended, do nothing. Throws std::invalid_argument for a
     // code an endpoint may not send or a reason over 123 bytes.
     void close(uint16_t code = CloseCode::kNormal, std::string reason = {});
 
