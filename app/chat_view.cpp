@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "status_text.h"
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 
@@ -20,14 +21,7 @@ std::size_t utf8Boundary(const std::string& text, std::size_t limit) {
 }
 
 std::string hexPreview(const std::string& bytes, std::size_t maxBytes) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string text;
-    for (std::size_t i = 0; i < bytes.size() && i < maxBytes; ++i) {
-        const auto byte = static_cast<unsigned char>(bytes[i]);
-        if (i) text += ' ';
-        text += kHex[byte >> 4];
-        text += kHex[byte & 15];
-    }
+    std::string text = toHex(std::string_view(bytes).substr(0, maxBytes), " ");
     if (bytes.size() > maxBytes) text += " ...";
     return text;
 }

@@ -19,6 +19,7 @@
 #include "startup.h"
 #include "status_text.h"
 #include "wsdemo/channel.h"
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 
@@ -67,12 +68,7 @@ void printMessage(const Message& message) {
     if (message.type == Message::Type::kText) {
         std::fwrite(message.data.data(), 1, message.data.size(), stdout);
     } else {
-        static const char kHex[] = "0123456789abcdef";
-        std::printf("[binary %zu bytes] ", message.data.size());
-        for (unsigned char byte : message.data) {
-            std::putchar(kHex[byte >> 4]);
-            std::putchar(kHex[byte & 15]);
-        }
+        std::printf("[binary %zu bytes] %s", message.data.size(), toHex(message.data).c_str());
     }
     std::putchar('\n');
 }

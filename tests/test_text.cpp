@@ -49,3 +49,9 @@ TEST_CASE("outside text is quoted so that it cannot garble a terminal", "[text]"
     CHECK(quoted("\xff\x1b[2J\n") == "'\\xff\\x1b[2J\\x0a'");
     CHECK(quoted(std::string(100, 'a')) == "'" + std::string(60, 'a') + "...'");
 }
+
+TEST_CASE("bytes are written as lowercase hex", "[text]") {
+    CHECK(wsdemo::toHex("") == "");
+    CHECK(wsdemo::toHex(std::string("\x00\xff\x10", 3)) == "00ff10");
+    CHECK(wsdemo::toHex(std::string("\x00\xab", 2), " ") == "00 ab");
+}

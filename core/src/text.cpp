@@ -36,6 +36,19 @@ bool isValidUtf8(std::string_view text) {
     return validator.feed(text) && validator.complete();
 }
 
+std::string toHex(std::string_view bytes, std::string_view separator) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(bytes.size() * (2 + separator.size()));
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(bytes[i]);
+        if (i) text += separator;
+        text += kHex[byte >> 4];
+        text += kHex[byte & 15];
+    }
+    return text;
+}
+
 std::string quoted(std::string_view text) {
     constexpr std::size_t kShown = 60;
     std::string out = "'";
@@ -44,10 +57,7 @@ std::string quoted(std::string_view text) {
         if (c >= 0x20 && c < 0x7f) {
             out += static_cast<char>(c);
         } else {
-            static const char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
+            out += "\\x" + toHex(text.substr(i, 1));
         }
     }
     if (text.size() > kShown) out += "...";

@@ -1,5 +1,7 @@
 #include "raw_frames.h"
 
+#include "wsdemo/text.h"
+
 namespace wsdemo::test {
 
 std::string frameHeader(std::uint8_t flagsAndOpcode, std::uint64_t length) {
@@ -31,13 +33,8 @@ std::string closePayload(std::uint16_t code, std::string_view reason) {
 }
 
 std::string rawCommand(std::string_view bytes, bool thenAbort) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned char byte : bytes) {
-        hex += kHex[byte >> 4];
-        hex += kHex[byte & 15];
-    }
-    return R"(!{"op":"raw","hex":")" + hex + (thenAbort ? R"(","then":"abort"})" : R"("})");
+    return R"(!{"op":"raw","hex":")" + toHex(bytes) +
+           (thenAbort ? R"(","then":"abort"})" : R"("})");
 }
 
 }  // namespace wsdemo::test

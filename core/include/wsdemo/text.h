@@ -24,6 +24,9 @@ private:
 // What a text message and a close reason must be.
 bool isValidUtf8(std::string_view text);
 
+// Bytes as lowercase hex digits, two a byte, with `separator` between bytes.
+std::string toHex(std::string_view bytes, std::string_view separator = {});
+
 // Text from outside (an argument, a URL, a peer) made safe to print in one line: in single
 // quotes, bytes outside printable ASCII as \xNN, cut after 60 bytes with "...".
 std::string quoted(std::string_view text);
