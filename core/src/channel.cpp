@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "frames.h"
+#include "ws_framing.h"
 #include "lws_timer.h"
 #include "wsdemo/text.h"
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "frames.h"
+#include "ws_framing.h"
 #include "lws_timer.h"
 
 namespace wsdemo {

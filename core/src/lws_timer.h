@@ -8,22 +8,31 @@ namespace wsdemo {
 template <class Owner, void (Owner::*onExpired)()>
 class LwsTimer {
 public:
-    explicit LwsTimer(Owner& owner) : owner_(owner) {}
+    explicit LwsTimer(Owner& owner) : slot_{{}, &owner} {}
+    LwsTimer(const LwsTimer&) = delete;
+    LwsTimer& operator=(const LwsTimer&) = delete;
 
+    // Replaces any schedule already pending.
     void schedule(lws_context* context, lws_usec_t delay) {
-        lws_sul_schedule(context, 0, &sul_, &LwsTimer::expired, delay);
+        lws_sul_schedule(context, 0, &slot_.sul, &LwsTimer::expired, delay);
     }
-    void cancel() { lws_sul_cancel(&sul_); }
+    // Safe when not scheduled. Must run before the context is destroyed: lws keeps the timer
+    // in a list that the context owns (LwsWorker::Hooks::beforeDestroy).
+    void cancel() { lws_sul_cancel(&slot_.sul); }
 
 private:
+    // Standard-layout, so that lws_container_of() (offsetof) is defined on it.
+    struct Slot {
+        lws_sorted_usec_list_t sul;
+        Owner* owner;
+    };
+
     static void expired(lws_sorted_usec_list_t* sul) {
-        // sul_ is the first member: the timer starts where its sul does.
-        LwsTimer* timer = reinterpret_cast<LwsTimer*>(sul);
-        (timer->owner_.*onExpired)();
+        Slot* slot = lws_container_of(sul, Slot, sul);
+        (slot->owner->*onExpired)();
     }
 
-    lws_sorted_usec_list_t sul_{};
-    Owner& owner_;
+    Slot slot_;
 };
 
 }  // namespace wsdemo

@@ -17,20 +17,34 @@ using namespace std::chrono_literals;
 
 class ChannelProbe {
 public:
-    explicit ChannelProbe(const std::string& url, ChannelOptions options = {});
+    explicit ChannelProbe(ChannelLimits limits = {}, Resolver resolver = resolveWithGetaddrinfo);
+    // Constructs, then connects to `url`.
+    explicit ChannelProbe(const std::string& url, ConnectOptions options = {},
+                          ChannelLimits limits = {});
 
     Channel& channel() { return *channel_; }
     // Every event drained so far, in order.
     const std::vector<ChannelEvent>& events() const { return events_; }
-    std::vector<MessagePtr> messages() const;
+    // The events of one kind, in order (e.g. of<PongReceived>()).
+    template <class Kind>
+    std::vector<Kind> of() const {
+        std::vector<Kind> found;
+        for (const auto& event : events_)
+            if (const auto* kind = std::get_if<Kind>(&event.what)) found.push_back(*kind);
+        return found;
+    }
+    std::vector<MessagePtr> messages() const;  // Received, in order.
+    std::vector<ChannelStatus> states() const;  // Every StateChanged, in order.
 
     // Drains events until done(events()) holds or the timeout passes; returns done(events()).
     bool waitUntil(const std::function<bool(const std::vector<ChannelEvent>&)>& done,
                    std::chrono::milliseconds timeout = 10s);
-    bool waitForOpen(std::chrono::milliseconds timeout = 10s);
+    // Until a StateChanged to kOpen arrives after the first `opensBefore` of them.
+    bool waitForOpen(std::chrono::milliseconds timeout = 10s, std::size_t opensBefore = 0);
     bool waitForMessages(std::size_t count, std::chrono::milliseconds timeout = 10s);
+    // Until the last StateChanged drained is kClosed and no reconnect is scheduled after it.
     bool waitForClosed(std::chrono::milliseconds timeout = 10s);
-    // The status carried by the closed event; waitForClosed() must have returned true.
+    // The status of the last StateChanged to kClosed; throws if there is none.
     const ChannelStatus& closedStatus() const;
 
 private:

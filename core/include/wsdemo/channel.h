@@ -1,141 +1,223 @@
-// Channel: a WebSocket client connection serviced by libwebsockets on a worker thread.
+// Channel: a long-lived WebSocket client. One worker thread and one libwebsockets context serve
+// successive connections: connect(), disconnect(), connect() again to another URL with other
+// options, without restarting.
 //
-// The shape of Flutter's WebSocketChannel: connect() returns at once, send() queues, latest()
-// is the StreamBuilder snapshot, drainEvents() is the stream, close(code, reason) is
-// sink.close. Every public member may be called from any thread; none of them blocks on the
-// network. Only the destructor waits, and only for a bounded time.
+// The shape of Flutter's WebSocketChannel and IXWebSocket: connect() returns at once, send()
+// queues (sink.add), latest() is the StreamBuilder snapshot, drainEvents() is the stream of
+// everything that happens, disconnect(code, reason) is sink.close. Every public member may be
+// called from any thread and none of them waits on the network, name resolution included. Only
+// the destructor waits, and for at most closeTimeout plus a little.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "wsdemo/message.h"
-#include "wsdemo/url.h"
-
-struct lws_context;
 
 namespace wsdemo {
 
-enum class ReadyState { kConnecting, kOpen, kClosing, kClosed };
+using SteadyClock = std::chrono::steady_clock;
 
+// ---------------------------------------------------------------------------------------------
+// Options of one connection (what the window's settings hold and persist).
+
+// One extra request header, "Name: value".
+struct Header {
+    std::string name;
+    std::string value;
+};
+
+// Parses "Name: value" (optional white space around the value). Refuses, with a one-line
+// reason: no colon, an empty name, a name that is not an RFC 7230 token, a CR, LF or NUL
+// anywhere, and the headers that libwebsockets or RFC 6455 own (Host, Upgrade, Connection,
+// Origin (use ConnectOptions::origin), Sec-WebSocket-*, Content-Length, Transfer-Encoding).
+std::variant<Header, std::string> parseHeader(std::string_view text);
+// A subprotocol name must be an RFC 7230 token (RFC 6455 4.1): empty when it is, else why not.
+std::string checkSubprotocol(std::string_view name);
+
+struct ReconnectOptions {
+    bool enabled = false;
+    // Exponential backoff with full jitter, see reconnectDelay(). Never after a disconnect()
+    // we asked for, nor after a failure that the same request would meet again (URL, options).
+    std::chrono::milliseconds minDelay{500};
+    std::chrono::milliseconds maxDelay{30000};
+    unsigned maxAttempts = 0;  // 0: no limit.
+};
+
+struct TlsOptions {
+    std::string caFile;    // PEM; empty: the system's CAs.
+    std::string certFile;  // Client certificate (PEM), with keyFile.
+    std::string keyFile;
+    bool verifyCertificate = true;  // Chain and validity dates.
+    bool verifyHostname = true;
+};
+
+struct ConnectOptions {
+    std::vector<std::string> subprotocols;  // Offered in this order; the server picks one.
+    std::vector<Header> headers;
+    std::string origin;  // Empty: no Origin header.
+    std::chrono::milliseconds connectTimeout{10000};  // From connect() to the end of the upgrade.
+    // A larger message, either way, closes the connection with 1009 (received) or is refused
+    // by send() (kTooLarge).
+    std::size_t maxMessageBytes = 16u << 20;
+    bool compression = true;  // Offer permessage-deflate, as browsers do.
+    // After this much silence from the peer (half of it: a ping goes out), the connection is
+    // dropped and reported. Silence while we ourselves stopped reading does not count.
+    // Zero: no keepalive.
+    std::chrono::milliseconds pingInterval{30000};
+    ReconnectOptions reconnect;
+    TlsOptions tls;
+};
+
+// The wait before reconnect attempt `attempt` (1-based), `random01` uniform in [0, 1): full
+// jitter under a ceiling that doubles each attempt, min(maxDelay, minDelay * 2^attempt), and
+// never below minDelay. Attempt 1 waits 0.5-1 s, attempt 2 0.5-2 s, ... then 0.5-30 s.
+std::chrono::milliseconds reconnectDelay(const ReconnectOptions& options, unsigned attempt,
+                                         double random01);
+
+// ---------------------------------------------------------------------------------------------
+// State and events.
+
+enum class ReadyState { kConnecting, kOpen, kClosing, kClosed };
 const char* toString(ReadyState state);
 
+// Where a connection attempt is while kConnecting.
+enum class ConnectStage { kResolving, kTcp, kTls, kUpgrade };
+const char* toString(ConnectStage stage);
+
+// Where a connection attempt failed, for a status that never reached kOpen.
+enum class FailureStage { kNone, kUrl, kOptions, kDns, kTcp, kTls, kHttp, kTimeout, kCancelled };
+const char* toString(FailureStage stage);
+
+enum class CloseInitiator { kNone, kClient, kServer };
+
 struct ChannelStatus {
-    ReadyState state = ReadyState::kConnecting;
-    // Set once the state is kClosed. closeCode is 1006 (kAbnormal) when no close frame ended the
-    // connection, 0 when it never opened; error says why for anything but a clean close.
+    ReadyState state = ReadyState::kClosed;  // kClosed with failure kNone before connect().
+    ConnectStage stage = ConnectStage::kResolving;  // While kConnecting.
+    std::string url;                                // Of the current or last connection.
+    std::string protocol;    // Negotiated subprotocol; empty if none. From kOpen on.
+    std::string extensions;  // Negotiated extensions, e.g. "permessage-deflate". From kOpen on.
+    // Once kClosed after having been open: the close code (1006 kAbnormal when no close frame
+    // ended it), the reason, and who sent the first close frame. closeCode 0 if never open.
     uint16_t closeCode = 0;
     std::string closeReason;
-    std::string error;
+    CloseInitiator closedBy = CloseInitiator::kNone;
+    FailureStage failure = FailureStage::kNone;  // Set when the attempt never opened.
+    std::string error;  // Why, in one line, for anything but a clean close; empty otherwise.
+    std::size_t unsentMessages = 0;  // At kClosed: accepted by send() but never written.
+};
+
+struct StateChanged {
+    ChannelStatus status;
+};
+struct MessageReceived {
+    MessagePtr message;
+};
+struct MessageSent {  // Once its last byte was handed to the socket.
+    MessagePtr message;
+};
+struct PingSent {
+    std::string payload;
+    bool keepalive = false;  // Sent by the keepalive timer, not asked for.
+};
+struct PongSent {
+    std::string payload;
+};
+struct PongReceived {
+    std::string payload;
+    std::optional<std::chrono::microseconds> roundTrip;  // None for a pong we did not ask for.
+};
+struct ReconnectScheduled {
+    unsigned attempt = 0;  // 1 for the first reconnect after a drop.
+    std::chrono::milliseconds delay{0};
 };
 
 struct ChannelEvent {
-    enum class Kind { kOpened, kMessage, kClosed };
-    Kind kind = Kind::kOpened;
-    MessagePtr message;    // kMessage only.
-    ChannelStatus status;  // kClosed only: the final status.
+    SteadyClock::time_point at;
+    uint64_t connection = 0;  // Numbers each attempt, reconnects included, from 1.
+    std::variant<StateChanged, MessageReceived, MessageSent, PingSent, PongSent, PongReceived,
+                 ReconnectScheduled>
+        what;
 };
 
-struct ChannelOptions {
-    // A message larger than this closes the connection with 1009: memory stays bounded
-    // whatever a frame header claims.
-    std::size_t maxMessageBytes = 16u << 20;
-    // High-water mark of undrained events. At the mark the worker stops reading from the
-    // socket until the consumer drains: nothing is dropped, the peer is slowed by TCP.
-    std::size_t maxQueuedEvents = 1024;
-    // Bytes send() may queue before it refuses more (SendResult::kQueueFull).
-    std::size_t maxQueuedSendBytes = 64u << 20;
-    // From connect() to the end of the handshake.
-    std::chrono::milliseconds connectTimeout{10000};
-    // How long the destructor waits for the closing handshake before it drops the connection:
-    // destroying a channel takes less than a second, whatever the peer does.
-    std::chrono::milliseconds closeTimeout{750};
-    // After half of this without a frame from the peer, ping it; after all of it, drop the
-    // connection and report that. Zero turns keepalive off.
-    std::chrono::milliseconds keepaliveInterval{30000};
-    // wss:// only. Turning either off is for test servers; the app shows it while in use.
-    bool verifyTlsCertificate = true;  // Against the system's CAs, and the validity dates.
-    bool verifyTlsHostname = true;
-    // Called on the worker thread when the event queue goes from empty to not empty, or the
-    // state changes: a consumer drains every event when woken. Must be cheap and must not call
-    // back into the Channel (glfwPostEmptyEvent, a condvar notify...).
-    std::function<void()> onWake;
-};
+// ---------------------------------------------------------------------------------------------
 
 enum class SendResult {
     kQueued,       // Will be written in order once the connection is open.
-    kClosed,       // close() was called or the connection ended: nothing was queued.
-    kQueueFull,    // maxQueuedSendBytes would be exceeded: retry after the queue drains.
-    kTooLarge,     // Larger than maxMessageBytes.
+    kClosed,       // Not connected, not connecting and no reconnect is due: nothing queued.
+    kQueueFull,    // A queue bound would be exceeded: retry after the queue drains.
+    kTooLarge,     // Larger than maxMessageBytes (control frames: than 125 bytes).
     kInvalidUtf8,  // Text that is not UTF-8 (peers must fail the connection with 1007).
 };
-
 const char* toString(SendResult result);
+
+// Limits of the channel itself, fixed for its life.
+struct ChannelLimits {
+    // High-water marks of undrained events: at either, the worker stops reading from the
+    // socket until the consumer drains. Nothing is dropped; TCP slows the peer.
+    std::size_t maxQueuedEvents = 1024;
+    std::size_t maxQueuedEventBytes = 64u << 20;
+    // What send() may queue. Each message counts kQueuedMessageOverhead bytes on top of its
+    // data, so that empty messages are bounded too.
+    std::size_t maxQueuedSendBytes = 64u << 20;
+    // How long disconnect-then-destroy waits for the closing handshake before it drops the
+    // connection.
+    std::chrono::milliseconds closeTimeout{750};
+};
+constexpr std::size_t kQueuedMessageOverhead = 64;
+
+// Resolves a host name to numeric addresses, blocking. Runs on a thread of its own, never the
+// worker's or the caller's; a resolver that never returns holds nothing up. Tests inject one.
+struct ResolvedAddress {
+    std::string numericHost;  // e.g. "127.0.0.1" or "::1".
+};
+using Resolver = std::function<std::variant<ResolvedAddress, std::string>(const std::string&)>;
+// getaddrinfo(), first address.
+std::variant<ResolvedAddress, std::string> resolveWithGetaddrinfo(const std::string& host);
 
 class Channel {
 public:
-    Channel(WsUrl url, ChannelOptions options = {});
-    // close(kNormal) if still open, waits up to closeTimeout for the closing handshake, then
-    // stops the worker and joins it.
+    // onWake: called on the worker thread when the event queue goes from empty to not empty.
+    // It must be cheap and must not call back into the Channel (glfwPostEmptyEvent, a condvar
+    // notify...): a consumer drains every event when woken.
+    explicit Channel(std::function<void()> onWake = {}, ChannelLimits limits = {},
+                     Resolver resolver = resolveWithGetaddrinfo);
+    // Disconnects with 1001 (going away) if connected, waits up to closeTimeout for the
+    // closing handshake, then stops the worker. Never waits on a resolver.
     ~Channel();
 
     Channel(const Channel&) = delete;
     Channel& operator=(const Channel&) = delete;
 
-    const WsUrl& url() const { return url_; }
-    const ChannelOptions& options() const { return options_; }
+    // Ends the current connection, if any (1000, or at once while connecting), then connects
+    // to `url`. An invalid URL or option ends in a kClosed StateChanged with failure kUrl or
+    // kOptions.
+    void connect(std::string url, ConnectOptions options = {});
+    // Starts the closing handshake after the messages already queued are written; while
+    // connecting, or waiting to reconnect, gives up at once. Cancels any reconnect. Does
+    // nothing when closed. Throws std::invalid_argument for a code an endpoint may not send
+    // or a reason over 123 bytes or not UTF-8.
+    void disconnect(uint16_t code = CloseCode::kNormal, std::string reason = {});
 
     SendResult send(std::string text);
     SendResult sendBinary(std::string bytes);
-
-    // Starts the closing handshake after the messages already queued are written; while still
-    // connecting with nothing queued, gives up the attempt at once. Later calls, and calls
-    // after the connection ended, do nothing. Throws std::invalid_argument for a
-    // code an endpoint may not send or a reason over 123 bytes.
-    void close(uint16_t code = CloseCode::kNormal, std::string reason = {});
+    SendResult ping(std::string payload = {});  // kTooLarge over 125 bytes.
+    SendResult pong(std::string payload = {});  // Unsolicited (RFC 6455 5.5.3).
 
     ChannelStatus status() const;
     MessagePtr latest() const;  // Null until the first message arrives.
     std::vector<ChannelEvent> drainEvents();
-    // Blocks until the connection has ended or the timeout passes; true if it has ended.
-    bool waitUntilClosed(std::chrono::milliseconds timeout) const;
 
 private:
-    struct Connection;
-    friend struct Connection;
-
-    SendResult enqueue(Message::Type type, std::string data);
-    void wakeWorker();
-    void run();
-
-    const WsUrl url_;
-    const ChannelOptions options_;
-
-    // Guarded by mutex_: everything the worker and the callers share.
-    mutable std::mutex mutex_;
-    mutable std::condition_variable closedCondition_;
-    lws_context* context_ = nullptr;  // Non-null while lws_cancel_service() may be called on it.
-    ChannelStatus status_;
-    MessagePtr latest_;
-    std::deque<ChannelEvent> events_;
-    std::deque<Message> outgoing_;  // Accepted by send(), not yet taken by the worker.
-    std::size_t outgoingBytes_ = 0;
-    bool closeRequested_ = false;
-    uint16_t requestedCloseCode_ = CloseCode::kNormal;
-    std::string requestedCloseReason_;
-    bool stopRequested_ = false;  // The destructor gave up waiting for a clean close.
-    bool rxPaused_ = false;       // The worker stopped reading because events_ is full.
-
-    std::unique_ptr<Connection> connection_;  // Worker thread only (libwebsockets state).
-    std::thread worker_;  // Last member: starts after everything above is constructed.
+    struct Worker;
+    std::unique_ptr<Worker> worker_;
 };
 
 }  // namespace wsdemo

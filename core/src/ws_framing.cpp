@@ -1,4 +1,4 @@
-#include "frames.h"
+#include "ws_framing.h"
 
 #include <libwebsockets.h>
 
