@@ -12,6 +12,7 @@
 #include "support/channel_probe.h"
 #include "support/scripted_server.h"
 #include "support/sockets.h"
+#include "support/subprocess.h"
 #include "wsdemo/channel.h"
 #include "wsdemo/echo_server.h"
 
@@ -74,6 +75,40 @@ private:
         bool released = false;
     };
     std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
+};
+
+// A python-websockets server with permessage-deflate on, which picks "superchat" or "chat"
+// when offered, sends the request's headers as its first message (JSON, names in lower
+// case), then echoes.
+class HeaderReportingServer {
+public:
+    HeaderReportingServer()
+        : process_({WSDEMO_PYTHON, "-c", R"(
+import asyncio, json, sys, threading, websockets
+async def serve(ws, path):
+    await ws.send(json.dumps({k.lower(): v for k, v in ws.request_headers.raw_items()}))
+    async for message in ws:
+        await ws.send(message)
+async def main():
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(stop.set)),
+                     daemon=True).start()
+    async with websockets.serve(serve, "127.0.0.1", 0, compression="deflate", max_size=None,
+                                subprotocols=["superchat", "chat"]) as server:
+        print(f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/", flush=True)
+        await stop.wait()
+asyncio.run(main())
+)"}) {
+        const auto line = process_.readLine(20s);
+        if (!line) throw std::runtime_error("the header-reporting server did not start");
+        url_ = *line;
+    }
+    const std::string& url() const { return url_; }
+
+private:
+    test::Subprocess process_;
+    std::string url_;
 };
 
 template <class Kind>
@@ -595,23 +630,46 @@ TEST_CASE("wss to a name, connected by address, checks the certificate against t
     CHECK(resolved == 1);
 }
 
-TEST_CASE("permessage-deflate is offered unless turned off", "[channel]") {
-    test::ScriptedServer server;
+TEST_CASE("the handshake carries the options, as a python-websockets server sees it",
+          "[channel][peer]") {
+    HeaderReportingServer server;
     ConnectOptions options;
-    std::string expected;
-    SECTION("offered by default") {
-        expected = "permessage-deflate";
+    SECTION("permessage-deflate offered by default, and used") {
+        ChannelProbe probe(server.url(), options);
+        REQUIRE(probe.waitForMessages(1));
+        CHECK_THAT(probe.messages()[0]->data,
+                   Catch::Contains(R"("sec-websocket-extensions": "permessage-deflate)"));
+        CHECK_THAT(probe.states().back().extensions, Catch::StartsWith("permessage-deflate"));
+        const std::string text = pattern(100000);
+        REQUIRE(probe.channel().send(text) == SendResult::kQueued);
+        requireEcho(probe, Message::Type::kText, text);
     }
-    SECTION("turned off") {
+    SECTION("no permessage-deflate when turned off") {
         options.compression = false;
+        ChannelProbe probe(server.url(), options);
+        REQUIRE(probe.waitForMessages(1));
+        CHECK_THAT(probe.messages()[0]->data, !Catch::Contains("sec-websocket-extensions"));
+        CHECK(probe.states().back().extensions.empty());
     }
-    ChannelProbe probe(server.url(), options);
-    REQUIRE(probe.waitForOpen());
-    CHECK_THAT(probe.states().back().extensions, Catch::StartsWith(expected));
-    if (expected.empty()) CHECK(probe.states().back().extensions.empty());
-    const std::string text = pattern(10000);
-    REQUIRE(probe.channel().send(text) == SendResult::kQueued);
-    requireEcho(probe, Message::Type::kText, text);
+    SECTION("subprotocols offered in order, the server's pick reported") {
+        options.subprotocols = {"unknown", "superchat", "chat"};
+        ChannelProbe probe(server.url(), options);
+        REQUIRE(probe.waitForMessages(1));
+        CHECK_THAT(probe.messages()[0]->data,
+                   Catch::Contains(R"("sec-websocket-protocol": "unknown, superchat, chat")"));
+        CHECK(probe.states().back().protocol == "superchat");
+    }
+    SECTION("extra headers and Origin") {
+        options.headers = {{"Authorization", "Bearer abc"}, {"X-Trace", "1 2 3"}};
+        options.origin = "https://app.example";
+        ChannelProbe probe(server.url(), options);
+        REQUIRE(probe.waitForMessages(1));
+        const std::string& seen = probe.messages()[0]->data;
+        CHECK_THAT(seen, Catch::Contains(R"("authorization": "Bearer abc")"));
+        CHECK_THAT(seen, Catch::Contains(R"("x-trace": "1 2 3")"));
+        CHECK_THAT(seen, Catch::Contains(R"("origin": "https://app.example")"));
+        CHECK(probe.states().back().protocol.empty());
+    }
 }
 
 TEST_CASE("reconnects after a drop, with backoff, and sends what was queued", "[channel]") {

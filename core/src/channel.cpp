@@ -191,7 +191,6 @@ struct Channel::Worker {
     void cancelAttempt(std::string error);
     void finish(FailureStage failure, uint16_t closeCode, std::string closeReason,
                 std::string error);
-    void afterAttempt(bool reconnect);
     void giveUp();
     void onKick();
     void onReconnectDue();
@@ -217,8 +216,8 @@ struct Channel::Worker {
     void pauseReadingIfFull(std::unique_lock<std::mutex>& lock);
 
     // Events.
-    template <class What>
-    void publish(What what);
+    template <class... What>
+    void publish(What... whats);
     void publishState();
 
     const std::function<void()> onWake;
@@ -328,9 +327,14 @@ void Channel::connect(std::string url, ConnectOptions options) {
     {
         std::lock_guard<std::mutex> lock(worker_->shared.mutex);
         auto& requests = worker_->shared.requests;
-        // A connect the worker has not started yet is superseded.
-        while (!requests.empty() && std::holds_alternative<ConnectRequest>(requests.back()))
-            requests.pop_back();
+        // Connects the worker has not started yet are superseded, and with them the
+        // disconnects that would have ended them: at most [disconnect, connect] waits.
+        const bool disconnectFirst =
+            !requests.empty() && std::holds_alternative<DisconnectRequest>(requests.front());
+        std::optional<Request> first;
+        if (disconnectFirst) first = std::move(requests.front());
+        requests.clear();
+        if (first) requests.push_back(std::move(*first));
         worker_->shared.maxMessageBytes = request.options.maxMessageBytes;
         worker_->shared.accepting = true;
         requests.push_back(std::move(request));
@@ -346,11 +350,10 @@ void Channel::disconnect(uint16_t code, std::string reason) {
     {
         std::lock_guard<std::mutex> lock(worker_->shared.mutex);
         auto& requests = worker_->shared.requests;
-        while (!requests.empty() && std::holds_alternative<ConnectRequest>(requests.back()))
-            requests.pop_back();
         worker_->shared.accepting = false;
         if (worker_->shared.idle && requests.empty()) return;  // Closed: nothing to do.
-        if (!requests.empty()) return;                         // A disconnect is already waiting.
+        // A connect not started yet still runs (and is reported) before this ends it.
+        if (!requests.empty() && std::holds_alternative<DisconnectRequest>(requests.back())) return;
         requests.push_back(DisconnectRequest{code, std::move(reason)});
     }
     worker_->service.wake();
@@ -803,26 +806,21 @@ void Channel::Worker::finish(FailureStage failureAt, uint16_t closeCode, std::st
         status.closeReason = std::move(closeReason);
     }
     status.error = std::move(error);
-    if (willReconnect || nextConnect) {
-        publishState();
-        afterAttempt(willReconnect);
-        return;
-    }
-    giveUp();
-}
-
-void Channel::Worker::afterAttempt(bool reconnect) {
     if (nextConnect) {
+        publishState();
         if (!wsi) kickTimer.schedule(context, 1);  // Else WSI_DESTROY kicks.
         return;
     }
-    if (!reconnect) return;
-    ++reconnectAttempt;
-    const auto delay = reconnectDelay(target.options.reconnect, reconnectAttempt,
-                                      std::uniform_real_distribution<double>(0.0, 1.0)(random));
-    reconnectDue = true;
-    publish(ReconnectScheduled{reconnectAttempt, delay});
-    reconnectTimer.schedule(context, delay.count() * LWS_US_PER_MS);
+    if (willReconnect) {
+        ++reconnectAttempt;
+        const auto delay = reconnectDelay(reconnect, reconnectAttempt,
+                                          std::uniform_real_distribution<double>(0.0, 1.0)(random));
+        reconnectDue = true;
+        publish(StateChanged{status}, ReconnectScheduled{reconnectAttempt, delay});
+        reconnectTimer.schedule(context, delay.count() * LWS_US_PER_MS);
+        return;
+    }
+    giveUp();
 }
 
 // No connection and none coming: what was queued is reported as never sent.
@@ -1199,18 +1197,25 @@ void Channel::Worker::pauseReadingIfFull(std::unique_lock<std::mutex>& lock) {
     lws_rx_flow_control(wsi, 0);
 }
 
-template <class What>
-void Channel::Worker::publish(What what) {
+// Several events go in under one lock: a consumer never sees the first without the rest
+// (a kClosed status without the reconnect that follows it).
+template <class... What>
+void Channel::Worker::publish(What... whats) {
     bool wasEmpty;
     {
         std::unique_lock<std::mutex> lock(shared.mutex);
-        if constexpr (std::is_same_v<What, MessageReceived>) {
-            shared.latest = what.message;
-            shared.eventBytes += what.message->data.size();
-        }
-        if constexpr (std::is_same_v<What, StateChanged>) shared.status = what.status;
         wasEmpty = shared.events.empty();
-        shared.events.push_back(ChannelEvent{SteadyClock::now(), connection, std::move(what)});
+        const auto now = SteadyClock::now();
+        const auto add = [&](auto what) {
+            using Kind = decltype(what);
+            if constexpr (std::is_same_v<Kind, MessageReceived>) {
+                shared.latest = what.message;
+                shared.eventBytes += what.message->data.size();
+            }
+            if constexpr (std::is_same_v<Kind, StateChanged>) shared.status = what.status;
+            shared.events.push_back(ChannelEvent{now, connection, std::move(what)});
+        };
+        (add(std::move(whats)), ...);
         if (!destroying) pauseReadingIfFull(lock);
     }
     // A consumer drains every event it is woken for: a wake for a queue that already held
