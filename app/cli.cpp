@@ -98,13 +98,14 @@ std::optional<milliseconds> parseSeconds(std::string_view text, const SecondsRan
 
 // Empty when `path` names a regular file that this process can read, else why not.
 std::string whyUnreadable(const std::string& path) {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return std::strerror(errno);
+    // stat() first: opening a FIFO or a device could block or have effects.
     struct stat info {};
-    const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+    if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
+    if (!S_ISREG(info.st_mode)) return "not a regular file";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return std::strerror(errno);
     ::close(fd);
-    return regular ? "" : "not a regular file";
+    return {};
 }
 
 // CLI11 declares the options and splits argv; every check and every error line is ours, so
