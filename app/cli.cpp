@@ -131,7 +131,7 @@ private:
     CLI::Option* repeatable(const char* name, const char* valueName, const char* needs, Scope scope,
                             const char* description);
 
-    std::string whyUnparsable(int argc, const char* const argv[]) const;
+    std::string checkFlagValues(int argc, const char* const argv[]) const;
     std::string checkLeftovers() const;
     std::string checkGivenOnceWithValues() const;
     std::string checkScopes(CommandLine::Mode mode) const;
@@ -312,10 +312,12 @@ CLI::Option* Parser::repeatable(const char* name, const char* valueName, const c
 }
 
 CommandLineResult Parser::parse(int argc, const char* const argv[]) {
+    if (std::string error = checkFlagValues(argc, argv); !error.empty()) return error;
     try {
         app_.parse(argc, argv);
     } catch (const CLI::Error&) {
-        return whyUnparsable(argc, argv);
+        // Nothing known gets here once checkFlagValues() passed; still, a line of ours.
+        return std::string("the command line cannot be read (see --help)");
     }
     CommandLine command;
     if (given(help_)) {
@@ -347,10 +349,12 @@ CommandLineResult Parser::parse(int argc, const char* const argv[]) {
     return command;
 }
 
-// CLI11 throws only for a flag given a value ("--headless=yes"): find which.
-std::string Parser::whyUnparsable(int argc, const char* const argv[]) const {
+// "--headless=yes": CLI11 would take "--headless=" as the flag and throw for the rest without
+// saying which option, so this is checked first.
+std::string Parser::checkFlagValues(int argc, const char* const argv[]) const {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        if (arg == "--") break;  // Arguments from here on are not options.
         const auto equals = arg.find('=');
         if (arg.rfind("--", 0) != 0 || equals == std::string_view::npos) continue;
         const std::string name(arg.substr(0, equals));
@@ -358,14 +362,20 @@ std::string Parser::whyUnparsable(int argc, const char* const argv[]) const {
             if (!declared.needs && declared.option->check_name(name))
                 return "option " + wsdemo::quoted(name) + " does not take a value";
     }
-    return "the command line cannot be read (see --help)";
+    return {};
 }
 
 std::string Parser::checkLeftovers() const {
+    const auto isOption = [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; };
+    const auto unknownOption = [](const std::string& arg) {
+        return "unknown option " + wsdemo::quoted(arg) + " (see --help)";
+    };
+    // CLI11 takes "---url", which is no valid option name, for the URL argument.
+    if (given(positionalUrl_) && isOption(valueOf(positionalUrl_)))
+        return unknownOption(valueOf(positionalUrl_));
     for (const std::string& leftover : app_.remaining()) {
         if (leftover == "--") continue;  // The end of options, which CLI11 hands back.
-        if (leftover.size() > 1 && leftover.front() == '-')
-            return "unknown option " + wsdemo::quoted(leftover) + " (see --help)";
+        if (isOption(leftover)) return unknownOption(leftover);
         return "unexpected argument " + wsdemo::quoted(leftover) + " (see --help)";
     }
     return {};

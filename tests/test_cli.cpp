@@ -335,6 +335,9 @@ TEST_CASE("a bad command line gets one specific line", "[cli]") {
                Catch::Equals("option '--headless' does not take a value"));
     CHECK_THAT(refused({"--no-compression=false"}),
                Catch::Equals("option '--no-compression' does not take a value"));
+    CHECK_THAT(refused({"--verbose="}), Catch::Equals("option '--verbose' does not take a value"));
+    CHECK_THAT(refused({"---url", "ws://h/"}),
+               Catch::Equals("unknown option '---url' (see --help)"));
     CHECK_THAT(refused({"--echo-server", "--port", "1", "--port", "2"}),
                Catch::Equals("--port is given more than once"));
     // Bytes that are not printable ASCII are escaped, so the line cannot garble a terminal.
