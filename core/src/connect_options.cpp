@@ -1,67 +1,92 @@
-// TEMPORARY: stand-ins so that the Channel links until the other helper's connect_options.cpp
-// lands on issue7 (the lead takes that version at merge, replacing this file whole).
+// The pure parts of channel.h: checking connect options, the reconnect backoff, and the names
+// of states and stages. No libwebsockets here, so the command line and the fuzzers use them as
+// they are.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 
 #include "wsdemo/channel.h"
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 
 namespace {
 
+// RFC 7230 3.2.6: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" /
+// "_" / "`" / "|" / "~" / DIGIT / ALPHA.
 bool isTokenChar(char c) {
-    if (std::isalnum(static_cast<unsigned char>(c))) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) return false;
+    return std::isalnum(byte) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 bool isToken(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), isTokenChar);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
+constexpr const char* kTokenChars = "letters, digits and !#$%&'*+-.^_`|~";
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
 }
 
+// Why libwebsockets or RFC 6455 own this header, or null when the user may set it.
+const char* whyHeaderIsOwned(std::string_view name) {
+    if (equalsIgnoringCase(name, "Origin")) return "the origin has a setting of its own";
+    for (const char* handshake : {"Host", "Upgrade", "Connection"})
+        if (equalsIgnoringCase(name, handshake)) return "the WebSocket handshake sets it";
+    if (name.size() >= 14 && equalsIgnoringCase(name.substr(0, 14), "Sec-WebSocket-"))
+        return "the WebSocket handshake sets it (subprotocols and compression have settings)";
+    for (const char* framing : {"Content-Length", "Transfer-Encoding"})
+        if (equalsIgnoringCase(name, framing)) return "an upgrade request has no body";
+    return nullptr;
+}
+
+std::string_view trimSpaceAndTab(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace
 
 std::variant<Header, std::string> parseHeader(std::string_view text) {
     if (text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-        return std::string("a header may not contain CR, LF or NUL");
+        return std::string("a header cannot contain CR, LF or NUL");
     const auto colon = text.find(':');
-    if (colon == std::string_view::npos) return std::string("a header needs 'Name: value'");
+    if (colon == std::string_view::npos)
+        return "no colon in " + quoted(text) + ": expected 'Name: value'";
     const std::string_view name = text.substr(0, colon);
-    if (name.empty()) return std::string("a header needs a name before ':'");
-    if (!isToken(name)) return "'" + std::string(name) + "' is not a valid header name";
-    for (const std::string_view owned :
-         {"Host", "Upgrade", "Connection", "Origin", "Content-Length", "Transfer-Encoding"})
-        if (iequals(name, owned))
-            return "the " + std::string(owned) + " header is set by the client itself";
-    if (name.size() >= 14 && iequals(name.substr(0, 14), "Sec-WebSocket-"))
-        return std::string("the Sec-WebSocket-* headers are set by the client itself");
-    std::string_view value = text.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    return Header{std::string(name), std::string(value)};
+    if (name.empty()) return "no header name before the colon in " + quoted(text);
+    if (!isToken(name)) return "the header name " + quoted(name) + " may only hold " + kTokenChars;
+    if (const char* why = whyHeaderIsOwned(name))
+        return "the header " + quoted(name) + " cannot be set: " + why;
+    return Header{std::string(name), std::string(trimSpaceAndTab(text.substr(colon + 1)))};
 }
 
 std::string checkSubprotocol(std::string_view name) {
-    if (isToken(name)) return {};
-    return "'" + std::string(name) + "' is not a valid subprotocol name";
+    if (name.empty()) return "a subprotocol name cannot be empty";
+    if (!isToken(name)) return "the subprotocol " + quoted(name) + " may only hold " + kTokenChars;
+    return {};
 }
 
 std::chrono::milliseconds reconnectDelay(const ReconnectOptions& options, unsigned attempt,
                                          double random01) {
-    const double minimum = static_cast<double>(options.minDelay.count());
-    const double maximum = static_cast<double>(options.maxDelay.count());
-    const double ceiling =
-        std::min(maximum, minimum * std::pow(2.0, static_cast<double>(std::min(attempt, 40u))));
-    const double delay = std::max(minimum, ceiling * random01);
-    return std::chrono::milliseconds(static_cast<long long>(delay));
+    const int64_t minDelay = std::max<int64_t>(0, options.minDelay.count());
+    const int64_t maxDelay = std::max<int64_t>(minDelay, options.maxDelay.count());
+    // min(maxDelay, minDelay * 2^attempt) without overflowing: stop doubling at the ceiling.
+    int64_t ceiling = minDelay;
+    for (unsigned doubling = 0; doubling < attempt && ceiling > 0 && ceiling < maxDelay; ++doubling)
+        ceiling = ceiling > maxDelay / 2 ? maxDelay : ceiling * 2;
+    // NaN and values outside [0, 1) must not leave the bounds either.
+    const double fraction = std::isnan(random01) ? 0.0 : std::clamp(random01, 0.0, 1.0);
+    const auto jitter = static_cast<int64_t>(static_cast<double>(ceiling - minDelay) * fraction);
+    return std::chrono::milliseconds(minDelay + std::min(jitter, ceiling - minDelay));
 }
 
 const char* toString(ReadyState state) {
@@ -81,13 +106,13 @@ const char* toString(ReadyState state) {
 const char* toString(ConnectStage stage) {
     switch (stage) {
         case ConnectStage::kResolving:
-            return "resolving";
+            return "name resolution";
         case ConnectStage::kTcp:
-            return "TCP";
+            return "TCP connect";
         case ConnectStage::kTls:
-            return "TLS";
+            return "TLS handshake";
         case ConnectStage::kUpgrade:
-            return "upgrade";
+            return "WebSocket upgrade";
     }
     return "?";
 }
