@@ -499,6 +499,21 @@ TEST_CASE("a connection that does not complete its upgrade is dropped at the han
     trickler.join();
 }
 
+TEST_CASE("a connection that never starts its TLS handshake is dropped at the handshake timeout",
+          "[echo_server][tls]") {
+    EchoServerOptions options;
+    options.tlsCertFile = kCerts + "localhost.pem";
+    options.tlsKeyFile = kCerts + "localhost.key";
+    options.handshakeTimeout = 1s;
+    EchoServer server(options);
+    const auto opened = Clock::now();
+    RawClient silent(server.port());
+    CHECK(silent.waitForEnd(4s));
+    const double droppedAfter = secondsSince(opened);
+    CHECK(droppedAfter >= 0.9);
+    CHECK(droppedAfter < 1.0 + 2.0);
+}
+
 TEST_CASE("an idle WebSocket is pinged, then dropped; one that answers pings stays",
           "[echo_server][slow]") {
     EchoServerOptions options;

@@ -27,8 +27,9 @@ struct EchoServerOptions {
     // TCP (or TLS) connections accepted that have not completed their upgrade yet. While that
     // many are open, further ones wait in the kernel's listen queue until one ends.
     std::size_t maxPendingConnections = 2048;
-    // A connection that has not completed its upgrade (TLS handshake included) this long after
-    // it was accepted is dropped. Whole seconds (libwebsockets' timeouts), rounded up.
+    // A connection that has not completed its upgrade this long after it was accepted is
+    // dropped; with TLS, this long after its TLS handshake, which itself gets as long. Whole
+    // seconds (libwebsockets' timeouts), rounded up.
     std::chrono::milliseconds handshakeTimeout{5000};
     // Half of this after its upgrade or its last pong, a WebSocket connection is pinged; if
     // no pong comes by the end of it, it is dropped (without a close frame: the peer is not
