@@ -873,10 +873,20 @@ void Channel::Worker::onConnectTimeout() {
                secondsText(target.options.connectTimeout));
 }
 
+// While closing, the peer may still be sending what it had queued (a 16 MiB echo): only
+// closeTimeout of silence gives up on it. ~Channel bounds its own wait regardless.
 void Channel::Worker::onCloseTimeout() {
     if (!wsi || !attemptActive) return;
-    failure = "the server did not complete the closing handshake within " +
-              secondsText(limits.closeTimeout);
+    if (readingPaused) lastHeard = SteadyClock::now();  // Our pause, not the peer's silence.
+    const auto quiet = SteadyClock::now() - lastHeard;
+    if (quiet < limits.closeTimeout) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::microseconds>(limits.closeTimeout - quiet);
+        closeTimer.schedule(context, std::max<lws_usec_t>(left.count(), 1));
+        return;
+    }
+    failure = "the server did not complete the closing handshake (silent for " +
+              secondsText(limits.closeTimeout) + ")";
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
