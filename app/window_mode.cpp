@@ -14,8 +14,8 @@
 #include <string>
 
 #include "chat_view.h"
-#include "frame_loop.h"
-#include "frame_stats.h"
+#include "redraw_schedule.h"
+#include "draw_stats.h"
 #include "modes.h"
 #include "startup.h"
 #include "wsdemo/channel.h"
@@ -45,12 +45,12 @@ Clock::duration framePeriod() {
 }
 
 void redraw(GLFWwindow* window) {
-    static_cast<FrameScheduler*>(glfwGetWindowUserPointer(window))->onInput();
+    static_cast<RedrawScheduler*>(glfwGetWindowUserPointer(window))->onInput();
 }
 
 // Installed before Dear ImGui's backend, which calls them from its own (it chains to the
 // callbacks it finds), so every input and window event asks for frames.
-void installRedrawCallbacks(GLFWwindow* window, FrameScheduler& scheduler) {
+void installRedrawCallbacks(GLFWwindow* window, RedrawScheduler& scheduler) {
     glfwSetWindowUserPointer(window, &scheduler);
     glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
     glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { redraw(w); });
@@ -112,7 +112,7 @@ int runWindow(const CommandLine& command) {
     // which is always: a steady one costs nothing.
     io.ConfigInputTextCursorBlink = false;
     ImGui::StyleColorsDark();
-    FrameScheduler scheduler(framePeriod(), std::chrono::duration_cast<Clock::duration>(
+    RedrawScheduler scheduler(framePeriod(), std::chrono::duration_cast<Clock::duration>(
                                                 std::chrono::duration<float>(io.KeyRepeatRate)));
     installRedrawCallbacks(window, scheduler);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
@@ -125,14 +125,14 @@ int runWindow(const CommandLine& command) {
     options.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>(url, options);
     ChatView view(url.toString(), securityNotice(command, url));
-    FrameStats stats(Clock::now());
+    DrawStats stats(Clock::now());
     MessagePtr shown;  // The latest message the last frame drew.
 
     // Main loop: wait until a frame is due, unless asked to draw back to back as Dear ImGui's
     // example does.
     while (!glfwWindowShouldClose(window)) {
         if (!command.redrawContinuously) {
-            const auto due = scheduler.nextFrame(wake.pending(), inputHeld(io));
+            const auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
             if (!due) {
                 glfwWaitEvents();
                 continue;
@@ -145,7 +145,7 @@ int runWindow(const CommandLine& command) {
         }
         const auto frameStart = Clock::now();
         glfwPollEvents();
-        scheduler.onFrame(frameStart);
+        scheduler.onRedraw(frameStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
         view.onEvents(channel->drainEvents());
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
@@ -171,7 +171,7 @@ int runWindow(const CommandLine& command) {
         glfwSwapBuffers(window);
 
         const auto frameEnd = Clock::now();
-        stats.onFrame(frameEnd - frameStart);
+        stats.onDraw(frameEnd - frameStart);
         if (latest != shown) {
             if (latest) stats.onShown(frameEnd - latest->receivedAt);
             shown = latest;
