@@ -35,11 +35,8 @@ using namespace std::chrono_literals;
 
 // After the end of stdin (once connected), how long to wait for the replies to what was sent.
 constexpr auto kReplyWait = 5s;
-// After disconnect(), how long to wait for the closing handshake.
-constexpr auto kCloseWait = 3s;
-// The session waits for the closing handshake itself (kCloseWait): the channel's destructor
-// only drops what is left, so that a second Ctrl+C ends the process at once.
-constexpr auto kDropAfter = 200ms;
+// After disconnect(), how long the channel waits for the closing handshake.
+constexpr auto kCloseTimeout = 3s;
 // While the send queue is full, how often to offer the next line again.
 constexpr int kRetryMs = 10;
 
@@ -108,7 +105,7 @@ public:
 private:
     std::optional<int> handleEvents();
     void onStateChanged(std::uint64_t connection, const ChannelStatus& status);
-    std::optional<int> onSignals();
+    void onSignals();
     void readStdin();
     void sendLines();
     void submit(std::string line);
@@ -142,7 +139,7 @@ private:
     std::optional<Clock::time_point> inputEnded_;  // No more lines will be taken.
     uint16_t closeCode_ = CloseCode::kNormal;      // What to close with: /close may change it.
     std::string closeReason_;
-    std::optional<Clock::time_point> closeRequested_;
+    bool closeRequested_ = false;
     std::uint64_t lineNumber_ = 0;
     std::uint64_t sent_ = 0;
     std::uint64_t received_ = 0;
@@ -159,11 +156,6 @@ int HeadlessSession::run() {
             sendLines();
         }
         maybeClose();
-        if (closeRequested_ && Clock::now() >= *closeRequested_ + kCloseWait) {
-            say(openedAt_ ? "the server did not complete the closing handshake"
-                          : "the opening handshake never completed");
-            return ExitStatus::kFailure;
-        }
 
         pollfd fds[3] = {
             {wake_.fd(), POLLIN, 0},
@@ -175,8 +167,7 @@ int HeadlessSession::run() {
             return ExitStatus::kFailure;
         }
         if (fds[0].revents) wake_.drain();
-        if (fds[1].revents)
-            if (auto exitStatus = onSignals()) return *exitStatus;
+        if (fds[1].revents) onSignals();
         if (fds[2].revents) readStdin();
     }
 }
@@ -240,20 +231,21 @@ void HeadlessSession::onStateChanged(std::uint64_t connection, const ChannelStat
     }
 }
 
-// The first SIGINT or SIGTERM closes the connection properly; another one while that close is
-// pending ends the process at once.
-std::optional<int> HeadlessSession::onSignals() {
+// The first SIGINT or SIGTERM closes the connection properly. Another one while a close is
+// pending ends the process at once: not even ~Channel's wait for the handshake (up to
+// kCloseTimeout) is wanted then, and the kernel drops the connection.
+void HeadlessSession::onSignals() {
     signalfd_siginfo info;
     while (read(signalFd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
         if (closeRequested_) {
             say("interrupted again: exiting without waiting for the closing handshake");
-            return ExitStatus::kFailure;
+            std::fflush(stdout);
+            std::_Exit(ExitStatus::kFailure);
         }
         say("interrupted, closing the connection");
         endInput(CloseCode::kNormal, {});
         requestClose();
     }
-    return std::nullopt;
 }
 
 void HeadlessSession::readStdin() {
@@ -356,7 +348,7 @@ void HeadlessSession::endInput(uint16_t code, std::string reason) {
 }
 
 void HeadlessSession::requestClose() {
-    closeRequested_ = Clock::now();
+    closeRequested_ = true;
     try {
         channel_.disconnect(closeCode_, closeReason_);
     } catch (const std::invalid_argument& error) {
@@ -382,14 +374,14 @@ int HeadlessSession::pollTimeoutMs() const {
         return static_cast<int>(std::max<long long>(left.count(), 0) + 1);
     };
     if (blocked_) return kRetryMs;
-    if (closeRequested_) return until(*closeRequested_ + kCloseWait);
+    if (closeRequested_) return -1;  // The channel bounds the close (kCloseTimeout).
     if (inputEnded_ && openedAt_) return until(std::max(*inputEnded_, *openedAt_) + kReplyWait);
     return -1;
 }
 
 int HeadlessSession::finish(const ChannelStatus& status) const {
-    // A closing handshake that ended with the code asked for: 1000, or what /close said.
-    const bool normal = status.failure == FailureStage::kNone &&
+    // A closing handshake that completed with the code asked for: 1000, or what /close said.
+    const bool normal = status.failure == FailureStage::kNone && status.error.empty() &&
                         (status.closeCode == CloseCode::kNormal ||
                          (closeRequested_ && status.closedBy == CloseInitiator::kClient &&
                           status.closeCode == closeCode_));
@@ -420,7 +412,7 @@ int runHeadless(const CommandLine& command) {
             say("warning: " + notice);
         const WakePipe wake;
         ChannelLimits limits;
-        limits.closeTimeout = kDropAfter;
+        limits.closeTimeout = kCloseTimeout;
         Channel channel([&wake] { wake.notify(); }, limits);
         say("connecting to " + target->url);
         channel.connect(target->url, options);

@@ -219,6 +219,7 @@ class Peer:
         self.port = self._server.sockets[0].getsockname()[1]
         started.set()
         self._loop.run_forever()
+        self._loop.close()
 
     def stop(self):
         async def close():
