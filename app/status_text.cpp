@@ -1,5 +1,6 @@
 #include "status_text.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "wsdemo/text.h"
@@ -16,12 +17,31 @@ std::string describeCode(uint16_t code) {
     return text;
 }
 
+// "permessage-deflate; client_max_window_bits=12, x" -> "permessage-deflate, x": the names
+// say what is in use, the parameters only make the line run off the window.
+std::string extensionNames(const std::string& extensions) {
+    std::string names;
+    std::size_t start = 0;
+    while (start < extensions.size()) {
+        const std::size_t end = std::min(extensions.find(',', start), extensions.size());
+        const std::string item = extensions.substr(start, end - start);
+        const std::size_t first = item.find_first_not_of(' ');
+        const std::size_t last = std::min(item.find(';'), item.size());
+        if (first < last) {
+            const std::string name = item.substr(first, last - first);
+            names += (names.empty() ? "" : ", ") + name.substr(0, name.find_last_not_of(' ') + 1);
+        }
+        start = end + 1;
+    }
+    return names;
+}
+
 std::string describeOpen(const ChannelStatus& status) {
     std::string text = "Connected to " + status.url;
     std::string details;
     if (!status.protocol.empty()) details = "subprotocol " + quoted(status.protocol);
-    if (!status.extensions.empty())
-        details += (details.empty() ? "" : ", ") + std::string("extensions: ") + status.extensions;
+    if (const std::string names = extensionNames(status.extensions); !names.empty())
+        details += (details.empty() ? "" : ", ") + std::string("extensions: ") + names;
     if (!details.empty()) text += " (" + details + ")";
     return text;
 }

@@ -27,6 +27,11 @@ TEST_CASE("status lines say what state the connection is in", "[status_text]") {
         status.protocol.clear();
         CHECK(describeStatus(status) ==
               "Connected to ws://127.0.0.1:9/ (extensions: permessage-deflate)");
+        // Names only: parameters would run the line off the window.
+        status.extensions =
+            "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12, x-other";
+        CHECK(describeStatus(status) ==
+              "Connected to ws://127.0.0.1:9/ (extensions: permessage-deflate, x-other)");
     }
 
     status.state = ReadyState::kClosing;
