@@ -125,6 +125,24 @@ std::string secondsText(std::chrono::milliseconds duration) {
     return text;
 }
 
+// lws 4.1.6's permessage-deflate, with one bug of its client parser mended (upstream commit
+// 9202017c2, 2023). For a frame the extension leaves alone (a control frame such as a pong with
+// a payload, or a data frame sent uncompressed, as node's ws does below 1 KiB) it returns
+// PMDR_NOTHING_WE_SHOULD_DO, which 4.1.6's drain loop does not count as consumed: it calls
+// back with the same payload forever. PMDR_UNKNOWN is what that loop reads as "in == out".
+// The values are lws's private enum pmd_return (lib/core-net/private-lib-core-net.h).
+constexpr int kPmdrUnknown = 0;
+constexpr int kPmdrNothingWeShouldDo = 5;
+
+int permessageDeflate(lws_context* context, const lws_extension* extension, lws* wsi,
+                      lws_extension_callback_reasons reason, void* user, void* in,
+                      std::size_t len) {
+    const int result =
+        lws_extension_callback_pm_deflate(context, extension, wsi, reason, user, in, len);
+    if (reason == LWS_EXT_CB_PAYLOAD_RX && result == kPmdrNothingWeShouldDo) return kPmdrUnknown;
+    return result;
+}
+
 }  // namespace
 
 std::variant<ResolvedAddress, std::string> resolveWithGetaddrinfo(const std::string& host) {
@@ -564,6 +582,12 @@ void Channel::Worker::onWakeRequests() {
         else
             handleDisconnect(std::move(std::get<DisconnectRequest>(request)));
     }
+    if (!requests.empty()) {
+        // ~Channel waits for idle with no request left: a disconnect that found the channel
+        // closed already (it went idle while the destructor queued it) changes nothing else.
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (shared.idle) shared.idleChanged.notify_all();
+    }
     if (!wsi || !established || !attemptActive) return;
     if (resumeReading) {
         readingPaused = false;
@@ -705,8 +729,7 @@ bool Channel::Worker::useVhost(const ConnectRequest& request) {
     };
     // Offered unless a connection says otherwise (CLIENT_CONFIRM_EXTENSION_SUPPORTED).
     static const lws_extension kExtensions[] = {
-        {"permessage-deflate", lws_extension_callback_pm_deflate,
-         "permessage-deflate; client_max_window_bits"},
+        {"permessage-deflate", permessageDeflate, "permessage-deflate; client_max_window_bits"},
         {nullptr, nullptr, nullptr},
     };
     lws_context_creation_info info;
