@@ -35,8 +35,8 @@ struct Header {
 };
 
 // Parses "Name: value" (optional white space around the value). Refuses, with a one-line
-// reason: no colon, an empty name, a name that is not an RFC 7230 token, a CR, LF or NUL
-// anywhere, and the headers that libwebsockets or RFC 6455 own (Host, Upgrade, Connection,
+// reason: no colon, an empty name, a name that is not an RFC 7230 token, a control character
+// (CR, LF, NUL... all but tab) anywhere, and the headers that libwebsockets or RFC 6455 own (Host, Upgrade, Connection,
 // Origin (use ConnectOptions::origin), Sec-WebSocket-*, Content-Length, Transfer-Encoding).
 std::variant<Header, std::string> parseHeader(std::string_view text);
 // A subprotocol name must be an RFC 7230 token (RFC 6455 4.1): empty when it is, else why not.
