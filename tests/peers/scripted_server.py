@@ -25,7 +25,8 @@ server do what an echo server never would, e.g. ``!{"op":"abort"}``:
   {"op":"abort"}               drop TCP without a close frame (the peer sees 1006)
   {"op":"raw","hex":"8100","then":"abort"}     these bytes on the wire, then
                                optionally drop TCP
-  {"op":"stop_reading"}        read nothing more: pings go unanswered
+  {"op":"stop_reading"}        read nothing more: pings go unanswered; with
+                               "ack":true, then replies "reading stopped"
   {"op":"flood","count":N,"size":S}            N messages "0...", "1...", each
                                padded with "." to S bytes
   {"op":"burst","count":N,"prefix":"m"}        N text messages m0 .. m{N-1}
@@ -175,6 +176,8 @@ async def run_command(listener, ws, command, received):
     elif op == "stop_reading":
         # Pings go unanswered from now on: a peer that hangs.
         ws.transport.pause_reading()
+        if command.get("ack"):
+            await ws.send("reading stopped")
     elif op == "burst":
         for i in range(command["count"]):
             await ws.send(f"{command['prefix']}{i}")
@@ -195,10 +198,11 @@ async def run_command(listener, ws, command, received):
     elif op == "handshake":
         await ws.send(json.dumps(handshake_record(ws)))
     elif op == "drop":
+        # Noted first: the listener reopens no sooner than refuse_ms after this time.
+        listener.dropped.append(time.monotonic())
         refuse_ms = command.get("refuse_ms", 0)
         if refuse_ms:
             listener.refuse_for(refuse_ms)
-        listener.dropped.append(time.monotonic())
         ws.transport.abort()
     elif op == "connections":
         await ws.send(json.dumps({"accepted": listener.accepted, "dropped": listener.dropped,
