@@ -321,7 +321,7 @@ TEST_CASE("a peer that never answers the close does not hold the channel up", "[
         CHECK(probe->closedStatus().closedBy == CloseInitiator::kClient);
         CHECK(probe->closedStatus().closeCode == CloseCode::kAbnormal);
         CHECK_THAT(probe->closedStatus().error,
-                   Catch::Contains("the closing handshake did not complete"));
+                   Catch::Contains("did not complete the closing handshake"));
     }
     SECTION("the destructor waits no longer than the close timeout") {
         probe.reset();  // Disconnects with 1001, waits up to closeTimeout, drops the connection.

@@ -289,6 +289,10 @@ async def main(arguments):
     print(f"{scheme}://127.0.0.1:{listener.port}/", flush=True)
     await stop.wait()
     await listener.close()
+    # The test's SIGTERM may come while the interpreter shuts down: let it end the process
+    # instead of asyncio complaining that its wake-up pipe is gone.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.remove_signal_handler(signum)
 
 
 if __name__ == "__main__":
