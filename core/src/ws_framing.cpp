@@ -50,25 +50,38 @@ int closeWith(lws* wsi, uint16_t code, std::string_view reason) {
     return -1;
 }
 
-OutgoingMessage::OutgoingMessage(const Message& message)
-    : type_(message.type), buffer_(LWS_PRE + message.data.size()), size_(message.data.size()) {
-    std::memcpy(buffer_.data() + LWS_PRE, message.data.data(), size_);
+MessageWriter::Result MessageWriter::write(lws* wsi, const Next& next, const Written& written) {
+    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
+        if (!current_) {
+            current_ = next();
+            offset_ = 0;
+            if (!current_) return Result::kIdle;
+        }
+        if (!writeNextChunk(wsi)) return Result::kFailed;
+        if (offset_ == current_->data.size()) {
+            written(current_);
+            current_.reset();
+        }
+        if (lws_partial_buffered(wsi)) break;  // The socket is full: wait for it.
+    }
+    return Result::kMore;
 }
 
-bool OutgoingMessage::writeNextChunk(lws* wsi) {
-    const std::size_t chunk = std::min(kChunkBytes, size_ - offset_);
+bool MessageWriter::writeNextChunk(lws* wsi) {
+    const std::string& data = current_->data;
+    const std::size_t chunk = std::min(kChunkBytes, data.size() - offset_);
     const bool first = offset_ == 0;
-    const bool last = offset_ + chunk == size_;
-    const int initial = type_ == Message::Type::kBinary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT;
-    // The LWS_PRE bytes before this chunk belong to the previous chunk, already written:
-    // libwebsockets may put the frame header there.
-    unsigned char* start = buffer_.data() + LWS_PRE + offset_;
+    const bool last = offset_ + chunk == data.size();
+    const int initial =
+        current_->type == Message::Type::kBinary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT;
+    // lws writes the frame header into the LWS_PRE bytes before the payload.
+    chunk_.resize(LWS_PRE + chunk);
+    std::memcpy(chunk_.data() + LWS_PRE, data.data() + offset_, chunk);
     const int written =
-        lws_write(wsi, start, chunk,
+        lws_write(wsi, chunk_.data() + LWS_PRE, chunk,
                   static_cast<lws_write_protocol>(lws_write_ws_flags(initial, first, last)));
     if (written < static_cast<int>(chunk)) return false;
     offset_ += chunk;
-    finished_ = last;
     return true;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,29 +41,39 @@ private:
 // Sets the close frame that lws sends when the callback returns this -1.
 int closeWith(lws* wsi, uint16_t code, std::string_view reason);
 
-// Frames written in one WRITEABLE callback at most. lws allows more than one while none is
-// left partly buffered (lws_partial_buffered()): a burst of small messages then costs one
-// poll round, not one each.
-constexpr int kFramesPerWriteable = 64;
-
-// Writes one message from WRITEABLE callbacks, in fragments of at most kChunkBytes so that a
-// 16 MiB message neither blocks the worker nor makes libwebsockets copy it whole.
-class OutgoingMessage {
+// The write loop that the client and the echo server both run in WRITEABLE: messages one
+// after another, each in fragments of at most kChunkBytes (a 16 MiB message neither blocks
+// the worker nor makes libwebsockets copy it whole), up to kFramesPerWriteable frames a
+// callback. lws allows more than one write a callback while none is left partly buffered
+// (lws_partial_buffered()): a burst of small messages costs one poll round, not one each.
+class MessageWriter {
 public:
     static constexpr std::size_t kChunkBytes = 64 * 1024;
+    static constexpr int kFramesPerWriteable = 64;
 
-    explicit OutgoingMessage(const Message& message);
+    // Hands out the next message to write, or null when none is waiting.
+    using Next = std::function<MessagePtr()>;
+    // Told of each message whose last byte went to lws.
+    using Written = std::function<void(const MessagePtr&)>;
 
-    // Writes the next fragment. Returns false if the connection failed.
-    bool writeNextChunk(lws* wsi);
-    bool done() const { return finished_; }
+    enum class Result {
+        kIdle,    // Everything handed out is written: ask for WRITEABLE when more comes.
+        kMore,    // Call again at the next WRITEABLE (the caller asks for it).
+        kFailed,  // lws_write() failed: the connection is gone, return -1.
+    };
+
+    Result write(lws* wsi, const Next& next, const Written& written);
+    // A message is partly written: a close frame must wait until it is done.
+    bool busy() const { return current_ != nullptr; }
+    // The connection ended: drop the message in progress.
+    void reset() { current_.reset(); }
 
 private:
-    Message::Type type_;
-    std::vector<unsigned char> buffer_;  // LWS_PRE bytes of headroom, then the payload.
-    std::size_t size_;
-    std::size_t offset_ = 0;
-    bool finished_ = false;  // The final fragment was written (an empty message has one too).
+    bool writeNextChunk(lws* wsi);  // False if the connection failed.
+
+    MessagePtr current_;       // Shared with the queue's owner: never copied whole.
+    std::size_t offset_ = 0;   // Bytes of current_ written.
+    std::vector<unsigned char> chunk_;  // LWS_PRE bytes of headroom, then one chunk.
 };
 
 }  // namespace wsdemo
