@@ -33,7 +33,7 @@ const ImVec4 kWarningColor(1.0f, 0.4f, 0.4f, 1.0f);
 void ChatView::onEvents(const std::vector<ChannelEvent>& events) {
     received_ +=
         static_cast<std::uint64_t>(std::count_if(events.begin(), events.end(), [](const auto& e) {
-            return e.kind == ChannelEvent::Kind::kMessage;
+            return std::holds_alternative<MessageReceived>(e.what);
         }));
 }
 

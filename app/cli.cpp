@@ -1,170 +1,550 @@
 #include "cli.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "wsdemo/text.h"
+#include "wsdemo/url.h"
 
 namespace wsdemo {
 
 namespace {
 
+using std::chrono::milliseconds;
+
 // A message size is held in memory whole: a gigabyte is already more than a demo should take.
 constexpr std::size_t kMaxMessageSizeLimit = std::size_t{1} << 30;
+constexpr uint64_t kMaxReconnectsLimit = 1000000;
 
-std::optional<std::size_t> parseMessageSize(std::string_view text) {
-    if (text.empty() || text.size() > 10) return std::nullopt;
-    std::size_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<std::size_t>(c - '0');
+// Where an option applies. The help groups options by it and the parser refuses an option
+// outside it, so that the two cannot disagree.
+enum class Scope { kMode, kClient, kTls, kHeadless, kEchoServer, kWindow, kEverywhere };
+
+const char* groupTitle(Scope scope) {
+    switch (scope) {
+        case Scope::kMode:
+            return "Modes";
+        case Scope::kClient:
+            return "Connecting (the window and --headless)";
+        case Scope::kTls:
+            return "TLS, for wss:// (the window and --headless)";
+        case Scope::kHeadless:
+            return "--headless only";
+        case Scope::kEchoServer:
+            return "--echo-server only";
+        case Scope::kWindow:
+            return "The window only";
+        case Scope::kEverywhere:
+            return "Everywhere";
     }
-    if (value < 1 || value > kMaxMessageSizeLimit) return std::nullopt;
+    return "?";
+}
+
+// A duration given in seconds, as people write it: 10, 0.5, .5. Millisecond resolution.
+struct SecondsRange {
+    milliseconds least;
+    milliseconds most;
+    bool zeroAllowed;      // As "off" or "never".
+    const char* expected;  // Says all of the above, for the error line.
+};
+
+constexpr SecondsRange kConnectTimeoutRange{milliseconds(1), milliseconds(600000), false,
+                                            "seconds from 0.001 to 600, such as 0.5 or 10"};
+constexpr SecondsRange kPingIntervalRange{milliseconds(1), milliseconds(3600000), true,
+                                          "0 (off) or seconds from 0.001 to 3600, such as 0.5"};
+constexpr SecondsRange kIdleTimeoutRange{milliseconds(1), milliseconds(86400000), true,
+                                         "0 (never) or seconds from 0.001 to 86400"};
+
+bool isAllDigits(std::string_view text) {
+    return text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::optional<uint64_t> parseUnsigned(std::string_view text, uint64_t most) {
+    if (text.empty() || text.size() > 19 || !isAllDigits(text)) return std::nullopt;
+    uint64_t value = 0;
+    for (const char c : text) value = value * 10 + static_cast<uint64_t>(c - '0');
+    if (value > most) return std::nullopt;
     return value;
 }
 
-std::optional<uint16_t> parsePort(std::string_view text) {
-    if (text.empty() || text.size() > 5) return std::nullopt;
-    unsigned value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<unsigned>(c - '0');
+std::optional<milliseconds> parseSeconds(std::string_view text, const SecondsRange& range) {
+    const auto dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    if ((whole.empty() && fraction.empty()) || whole.size() > 9 || !isAllDigits(whole) ||
+        !isAllDigits(fraction))
+        return std::nullopt;
+    int64_t count = 0;
+    for (const char c : whole) count = count * 10 + (c - '0');
+    for (std::size_t i = 0; i < 3; ++i)
+        count = count * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+    const milliseconds value(count);
+    const bool zero = whole.find_first_not_of('0') == std::string_view::npos &&
+                      fraction.find_first_not_of('0') == std::string_view::npos;
+    if (zero && range.zeroAllowed) return value;
+    if (value < range.least || value > range.most) return std::nullopt;
+    return value;
+}
+
+// Empty when `path` names a regular file that this process can read, else why not.
+std::string whyUnreadable(const std::string& path) {
+    // stat() first: opening a FIFO or a device could block or have effects.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
+    if (!S_ISREG(info.st_mode)) return "not a regular file";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return std::strerror(errno);
+    ::close(fd);
+    return {};
+}
+
+// CLI11 declares the options and splits argv; every check and every error line is ours, so
+// that each says what is wrong in words and CLI11 never prints or exits.
+class Parser {
+public:
+    Parser();
+
+    CommandLineResult parse(int argc, const char* const argv[]);
+    std::string help() const;
+
+private:
+    struct Declared {
+        CLI::Option* option;
+        Scope scope;
+        const char* needs;  // What its value is, for "option '--x' needs ...". Null: a flag.
+        bool repeatable;
+    };
+
+    CLI::Option* flag(const char* names, Scope scope, const char* description);
+    CLI::Option* value(const char* name, const char* valueName, const char* needs, Scope scope,
+                       const char* description);
+    CLI::Option* repeatable(const char* name, const char* valueName, const char* needs, Scope scope,
+                            const char* description);
+
+    std::string checkFlagValues(int argc, const char* const argv[]) const;
+    std::string checkLeftovers() const;
+    std::string checkGivenOnceWithValues() const;
+    std::string checkScopes(CommandLine::Mode mode) const;
+    std::string checkPairs() const;
+
+    std::string readUrl(CommandLine& command) const;
+    std::string readClientOptions(ConnectOptions& connect) const;
+    std::string readTlsOptions(TlsOptions& tls) const;
+    std::string readEchoServerOptions(CommandLine& command) const;
+    std::string readMaxMessageSize(CommandLine& command) const;
+
+    // Each is empty when the option is not given or is valid, else the error line.
+    static std::string invalid(const CLI::Option* option, const std::string& why);
+    static std::string readPath(const CLI::Option* option, std::string& path);
+    static std::string readSeconds(const CLI::Option* option, const SecondsRange& range,
+                                   milliseconds& duration);
+
+    static bool given(const CLI::Option* option) { return option->count() > 0; }
+    // The value of an option given once, checked by checkGivenOnceWithValues().
+    static const std::string& valueOf(const CLI::Option* option) {
+        return option->results().front();
     }
-    if (value > 65535) return std::nullopt;
-    return static_cast<uint16_t>(value);
+
+    CLI::App app_;
+    std::vector<Declared> declared_;
+    CLI::Option *positionalUrl_, *help_, *version_, *headless_, *echoServer_;
+    CLI::Option *url_, *subprotocol_, *header_, *origin_, *connectTimeout_, *pingInterval_,
+        *noCompression_, *reconnect_, *maxReconnects_;
+    CLI::Option *ca_, *cert_, *key_, *noVerifyCertificate_, *noVerifyHostname_;
+    CLI::Option* slash_;
+    CLI::Option *port_, *bind_, *tlsCert_, *tlsKey_, *idleTimeout_;
+    CLI::Option *stats_, *redrawContinuously_;
+    CLI::Option *maxMessageSize_, *verbose_;
+};
+
+Parser::Parser()
+    : app_(
+          "wsdemo: a WebSocket client, in a Dear ImGui window unless --headless (like\n"
+          "wscat), and an echo server (--echo-server).",
+          "wsdemo") {
+    app_.set_help_flag();  // --help is a mode of ours, not an exception.
+    app_.allow_extras();   // Unknown arguments are reported by checkLeftovers().
+    app_.get_formatter()->column_width(30);
+    app_.get_formatter()->label("Positionals", "Argument");
+    app_.footer(
+        "Exit status: 0 after a normal close, 1 when the connection failed or ended\n"
+        "abnormally, 2 for a bad command line.");
+
+    headless_ = flag("--headless", Scope::kMode,
+                     "no window: send each line of stdin as a text\n"
+                     "message; print each received message on stdout,\n"
+                     "one per line (binary ones as\n"
+                     "\"[binary N bytes] HEX\"); status and errors go to\n"
+                     "stderr. At the end of stdin, wait up to 5 s for\n"
+                     "the replies, then close with 1000");
+    echoServer_ = flag("--echo-server", Scope::kMode,
+                       "only run the echo server: print its ws:// URL on\n"
+                       "the first line of stdout and echo every message\n"
+                       "until SIGINT or SIGTERM");
+    help_ = flag("-h,--help", Scope::kMode, "print this help");
+    version_ = flag("--version", Scope::kMode, "print the version");
+
+    positionalUrl_ = app_.add_option("URL")
+                         ->description(
+                             "a ws:// or wss:// URL to connect to. Without one,\n"
+                             "wsdemo starts its own echo server on 127.0.0.1\n"
+                             "and connects to it")
+                         ->group(groupTitle(Scope::kClient));
+    declared_.push_back({positionalUrl_, Scope::kClient, "a ws:// or wss:// URL", false});
+
+    url_ = value("--url", "URL", "a ws:// or wss:// URL", Scope::kClient,
+                 "the same as the URL argument");
+    subprotocol_ = repeatable("--subprotocol", "NAME", "a subprotocol name", Scope::kClient,
+                              "offer this subprotocol (repeatable, in order of\n"
+                              "preference); the server picks one");
+    header_ = repeatable("--header", "'NAME: VALUE'", "'Name: value'", Scope::kClient,
+                         "send this request header too (repeatable)");
+    origin_ = value("--origin", "ORIGIN", "an origin such as https://example.com", Scope::kClient,
+                    "send this Origin header");
+    connectTimeout_ = value("--connect-timeout", "SECONDS", "a number of seconds", Scope::kClient,
+                            "give up connecting after this long (default 10)");
+    pingInterval_ = value("--ping-interval", "SECONDS", "a number of seconds", Scope::kClient,
+                          "ping after half of this long without a word from\n"
+                          "the server, and drop the connection after all of\n"
+                          "it (default 30; 0: never)");
+    noCompression_ = flag("--no-compression", Scope::kClient, "do not offer permessage-deflate");
+    reconnect_ = flag("--reconnect", Scope::kClient,
+                      "connect again after the connection drops or fails,\n"
+                      "waiting 0.5 s to 30 s (exponential backoff with\n"
+                      "jitter); never after a close we asked for");
+    maxReconnects_ = value("--max-reconnects", "N", "a number of attempts", Scope::kClient,
+                           "with --reconnect: at most N attempts in a row");
+
+    ca_ = value("--ca", "FILE", "a file", Scope::kTls,
+                "trust the CA certificates in this PEM file instead\n"
+                "of the system's");
+    cert_ = value("--cert", "FILE", "a file", Scope::kTls,
+                  "present this client certificate (PEM), with --key");
+    key_ =
+        value("--key", "FILE", "a file", Scope::kTls, "the client certificate's private key (PEM)");
+    noVerifyCertificate_ = flag("--no-verify-certificate", Scope::kTls,
+                                "accept a self-signed, expired or unknown\n"
+                                "certificate (for test servers; said while in use)");
+    noVerifyHostname_ = flag("--no-verify-hostname", Scope::kTls,
+                             "accept a certificate issued for another host\n"
+                             "(for test servers; said while in use)");
+
+    slash_ = flag("--slash", Scope::kHeadless,
+                  "stdin lines /ping [payload], /pong [payload] and\n"
+                  "/close [code [reason]] send control frames;\n"
+                  "//text sends /text");
+
+    port_ = value("--port", "N", "a port number", Scope::kEchoServer,
+                  "listen on this port (default 0: any free port)");
+    bind_ = value("--bind", "ADDR", "an IP address", Scope::kEchoServer,
+                  "listen on this address (default 127.0.0.1); any\n"
+                  "other than loopback is reachable from other\n"
+                  "machines, and said so");
+    tlsCert_ = value("--tls-cert", "FILE", "a file", Scope::kEchoServer,
+                     "serve wss:// with this certificate (PEM), with\n"
+                     "--tls-key");
+    tlsKey_ = value("--tls-key", "FILE", "a file", Scope::kEchoServer,
+                    "the server certificate's private key (PEM)");
+    idleTimeout_ = value("--idle-timeout", "SECONDS", "a number of seconds", Scope::kEchoServer,
+                         "close upgraded connections that send nothing for\n"
+                         "this long; pings count (default 300; 0: never)");
+
+    stats_ = flag("--stats", Scope::kWindow, "print frame and latency figures on stderr at exit");
+    redrawContinuously_ = flag("--redraw-continuously", Scope::kWindow,
+                               "draw frames back to back instead of waiting for\n"
+                               "events (what Dear ImGui's example does; a\n"
+                               "benchmark baseline)");
+
+    maxMessageSize_ = value("--max-message-size", "BYTES", "a number of bytes", Scope::kEverywhere,
+                            "the largest message sent or received, client and\n"
+                            "server (default 16777216); a larger one closes\n"
+                            "the connection with 1009");
+    verbose_ = flag("--verbose", Scope::kEverywhere, "show libwebsockets' own log lines");
+}
+
+std::string Parser::help() const {
+    std::string text = app_.help();
+    // CLI11 2.1 puts two blank lines between groups of options; one is enough.
+    for (auto at = text.find("\n\n\n"); at != std::string::npos; at = text.find("\n\n\n", at))
+        text.erase(at, 1);
+    return text;
+}
+
+CLI::Option* Parser::flag(const char* names, Scope scope, const char* description) {
+    // CLI11's two-argument forms take a const char* as the variable to store into, so the
+    // description is set on its own.
+    CLI::Option* option = app_.add_flag(names)->description(description);
+    // "--headless=no" would otherwise mean the flag is off, silently.
+    option->disable_flag_override()->group(groupTitle(scope));
+    declared_.push_back({option, scope, nullptr, false});
+    return option;
+}
+
+CLI::Option* Parser::value(const char* name, const char* valueName, const char* needs, Scope scope,
+                           const char* description) {
+    // 0 to 1 values and every occurrence kept: "--url" with no value, and "--url" given
+    // twice, get lines of ours instead of CLI11's.
+    CLI::Option* option = app_.add_option(name)
+                              ->description(description)
+                              ->expected(0, 1)
+                              ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                              ->option_text(valueName)
+                              ->group(groupTitle(scope));
+    declared_.push_back({option, scope, needs, false});
+    return option;
+}
+
+CLI::Option* Parser::repeatable(const char* name, const char* valueName, const char* needs,
+                                Scope scope, const char* description) {
+    CLI::Option* option = value(name, valueName, needs, scope, description);
+    declared_.back().repeatable = true;
+    return option;
+}
+
+CommandLineResult Parser::parse(int argc, const char* const argv[]) {
+    if (std::string error = checkFlagValues(argc, argv); !error.empty()) return error;
+    try {
+        app_.parse(argc, argv);
+    } catch (const CLI::Error&) {
+        // Nothing known gets here once checkFlagValues() passed; still, a line of ours.
+        return std::string("the command line cannot be read (see --help)");
+    }
+    CommandLine command;
+    if (given(help_)) {
+        command.mode = CommandLine::Mode::kHelp;
+        return command;
+    }
+    if (given(version_)) {
+        command.mode = CommandLine::Mode::kVersion;
+        return command;
+    }
+    for (const auto& check : {&Parser::checkLeftovers, &Parser::checkGivenOnceWithValues})
+        if (std::string error = (this->*check)(); !error.empty()) return error;
+    if (given(headless_) && given(echoServer_))
+        return std::string("--headless and --echo-server cannot be combined");
+    if (given(headless_)) command.mode = CommandLine::Mode::kHeadless;
+    if (given(echoServer_)) command.mode = CommandLine::Mode::kEchoServer;
+    if (std::string error = checkScopes(command.mode); !error.empty()) return error;
+    if (std::string error = checkPairs(); !error.empty()) return error;
+
+    for (const auto& read :
+         {&Parser::readMaxMessageSize, &Parser::readUrl, &Parser::readEchoServerOptions})
+        if (std::string error = (this->*read)(command); !error.empty()) return error;
+    if (std::string error = readClientOptions(command.connect); !error.empty()) return error;
+    if (std::string error = readTlsOptions(command.connect.tls); !error.empty()) return error;
+    command.slash = given(slash_);
+    command.verbose = given(verbose_);
+    command.stats = given(stats_);
+    command.redrawContinuously = given(redrawContinuously_);
+    return command;
+}
+
+// "--headless=yes": CLI11 would take "--headless=" as the flag and throw for the rest without
+// saying which option, so this is checked first.
+std::string Parser::checkFlagValues(int argc, const char* const argv[]) const {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") break;  // Arguments from here on are not options.
+        const auto equals = arg.find('=');
+        if (arg.rfind("--", 0) != 0 || equals == std::string_view::npos) continue;
+        const std::string name(arg.substr(0, equals));
+        for (const Declared& declared : declared_)
+            if (!declared.needs && declared.option->check_name(name))
+                return "option " + wsdemo::quoted(name) + " does not take a value";
+    }
+    return {};
+}
+
+std::string Parser::checkLeftovers() const {
+    const auto isOption = [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; };
+    const auto unknownOption = [](const std::string& arg) {
+        return "unknown option " + wsdemo::quoted(arg) + " (see --help)";
+    };
+    // CLI11 takes "---url", which is no valid option name, for the URL argument.
+    if (given(positionalUrl_) && isOption(valueOf(positionalUrl_)))
+        return unknownOption(valueOf(positionalUrl_));
+    for (const std::string& leftover : app_.remaining()) {
+        if (leftover == "--") continue;  // The end of options, which CLI11 hands back.
+        if (isOption(leftover)) return unknownOption(leftover);
+        return "unexpected argument " + wsdemo::quoted(leftover) + " (see --help)";
+    }
+    return {};
+}
+
+std::string Parser::checkGivenOnceWithValues() const {
+    for (const Declared& declared : declared_) {
+        if (!declared.needs || !given(declared.option)) continue;
+        const std::string name = declared.option->get_name();
+        if (!declared.repeatable && declared.option->results().size() > 1)
+            return name + " is given more than once";
+        for (const std::string& result : declared.option->results())
+            if (result.empty())
+                return "option " + wsdemo::quoted(name) + " needs " + declared.needs;
+    }
+    if (given(positionalUrl_) && given(url_))
+        return std::string("the URL is given twice: as an argument and with --url");
+    return {};
+}
+
+std::string Parser::checkScopes(CommandLine::Mode mode) const {
+    using Mode = CommandLine::Mode;
+    for (const Declared& declared : declared_) {
+        if (!given(declared.option)) continue;
+        const std::string name = declared.option->get_name();
+        switch (declared.scope) {
+            case Scope::kClient:
+            case Scope::kTls:
+                if (mode == Mode::kEchoServer) return name + " cannot be used with --echo-server";
+                break;
+            case Scope::kHeadless:
+                if (mode != Mode::kHeadless) return name + " only applies to --headless";
+                break;
+            case Scope::kEchoServer:
+                if (mode != Mode::kEchoServer) return name + " only applies to --echo-server";
+                break;
+            case Scope::kWindow:
+                if (mode != Mode::kWindow) return name + " applies to the window only";
+                break;
+            case Scope::kMode:
+            case Scope::kEverywhere:
+                break;
+        }
+    }
+    return {};
+}
+
+std::string Parser::checkPairs() const {
+    const std::pair<const CLI::Option*, const CLI::Option*> bothOrNeither[] = {
+        {cert_, key_}, {key_, cert_}, {tlsCert_, tlsKey_}, {tlsKey_, tlsCert_}};
+    for (const auto& [one, other] : bothOrNeither)
+        if (given(one) && !given(other))
+            return one->get_name() + " needs " + other->get_name() + " too";
+    if (given(maxReconnects_) && !given(reconnect_))
+        return std::string("--max-reconnects only applies with --reconnect");
+    return {};
+}
+
+std::string Parser::readUrl(CommandLine& command) const {
+    const CLI::Option* option = given(url_) ? url_ : positionalUrl_;
+    if (!given(option)) return {};
+    const std::string& text = valueOf(option);
+    const auto parsed = parseWsUrl(text);
+    if (const auto* error = std::get_if<std::string>(&parsed))
+        return (option == url_ ? "invalid --url " : "invalid URL ") + wsdemo::quoted(text) + ": " +
+               *error;
+    command.url = text;
+    return {};
+}
+
+std::string Parser::readMaxMessageSize(CommandLine& command) const {
+    if (!given(maxMessageSize_)) return {};
+    const auto bytes = parseUnsigned(valueOf(maxMessageSize_), kMaxMessageSizeLimit);
+    if (!bytes || *bytes == 0)
+        return invalid(maxMessageSize_, "expected a number of bytes from 1 to " +
+                                            std::to_string(kMaxMessageSizeLimit));
+    command.maxMessageBytes = static_cast<std::size_t>(*bytes);
+    command.connect.maxMessageBytes = command.maxMessageBytes;
+    return {};
+}
+
+std::string Parser::readEchoServerOptions(CommandLine& command) const {
+    if (given(port_)) {
+        const auto port = parseUnsigned(valueOf(port_), 65535);
+        if (!port) return invalid(port_, "expected a number from 0 to 65535");
+        command.port = static_cast<uint16_t>(*port);
+    }
+    if (given(bind_)) command.bindAddress = valueOf(bind_);
+    for (const auto& error :
+         {readPath(tlsCert_, command.tlsCert), readPath(tlsKey_, command.tlsKey),
+          readSeconds(idleTimeout_, kIdleTimeoutRange, command.idleTimeout)})
+        if (!error.empty()) return error;
+    return {};
+}
+
+std::string Parser::readClientOptions(ConnectOptions& connect) const {
+    for (const std::string& name : subprotocol_->results()) {
+        if (std::string why = checkSubprotocol(name); !why.empty())
+            return "invalid --subprotocol: " + why;
+        if (std::find(connect.subprotocols.begin(), connect.subprotocols.end(), name) !=
+            connect.subprotocols.end())
+            return "--subprotocol " + wsdemo::quoted(name) + " is given twice";
+        connect.subprotocols.push_back(name);
+    }
+    for (const std::string& text : header_->results()) {
+        auto parsed = parseHeader(text);
+        if (const auto* why = std::get_if<std::string>(&parsed)) return "invalid --header: " + *why;
+        connect.headers.push_back(std::get<Header>(std::move(parsed)));
+    }
+    if (given(origin_)) {
+        if (valueOf(origin_).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+            return invalid(origin_, "it cannot contain CR, LF or NUL");
+        connect.origin = valueOf(origin_);
+    }
+    for (const auto& error :
+         {readSeconds(connectTimeout_, kConnectTimeoutRange, connect.connectTimeout),
+          readSeconds(pingInterval_, kPingIntervalRange, connect.pingInterval)})
+        if (!error.empty()) return error;
+    connect.compression = !given(noCompression_);
+    connect.reconnect.enabled = given(reconnect_);
+    if (given(maxReconnects_)) {
+        const auto attempts = parseUnsigned(valueOf(maxReconnects_), kMaxReconnectsLimit);
+        if (!attempts || *attempts == 0)
+            return invalid(maxReconnects_,
+                           "expected a number from 1 to " + std::to_string(kMaxReconnectsLimit));
+        connect.reconnect.maxAttempts = static_cast<unsigned>(*attempts);
+    }
+    return {};
+}
+
+std::string Parser::readTlsOptions(TlsOptions& tls) const {
+    for (const auto& error :
+         {readPath(ca_, tls.caFile), readPath(cert_, tls.certFile), readPath(key_, tls.keyFile)})
+        if (!error.empty()) return error;
+    tls.verifyCertificate = !given(noVerifyCertificate_);
+    tls.verifyHostname = !given(noVerifyHostname_);
+    return {};
+}
+
+std::string Parser::invalid(const CLI::Option* option, const std::string& why) {
+    return "invalid " + option->get_name() + " " + wsdemo::quoted(valueOf(option)) + ": " + why;
+}
+
+std::string Parser::readPath(const CLI::Option* option, std::string& path) {
+    if (!given(option)) return {};
+    if (std::string why = whyUnreadable(valueOf(option)); !why.empty())
+        return "cannot read " + option->get_name() + " " + wsdemo::quoted(valueOf(option)) + ": " +
+               why;
+    path = valueOf(option);
+    return {};
+}
+
+std::string Parser::readSeconds(const CLI::Option* option, const SecondsRange& range,
+                                milliseconds& duration) {
+    if (!given(option)) return {};
+    const auto parsed = parseSeconds(valueOf(option), range);
+    if (!parsed) return invalid(option, std::string("expected ") + range.expected);
+    duration = *parsed;
+    return {};
 }
 
 }  // namespace
 
 CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
-    CommandLine command;
-    bool headless = false, echoServer = false, portGiven = false, bindGiven = false;
-    std::vector<std::string_view> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        std::string_view value;
-        bool hasInlineValue = false;
-        if (const auto equals = arg.find('='); arg.rfind("--", 0) == 0 && equals != arg.npos) {
-            value = arg.substr(equals + 1);
-            arg = arg.substr(0, equals);
-            hasInlineValue = true;
-        }
-        const auto takeValue = [&]() -> std::optional<std::string_view> {
-            if (hasInlineValue) return value;
-            if (i + 1 < args.size()) return args[++i];
-            return std::nullopt;
-        };
-        const bool takesValue =
-            arg == "--url" || arg == "--port" || arg == "--bind" || arg == "--max-message-size";
-        if (hasInlineValue && !takesValue)
-            return "option " + quoted(arg) + " does not take a value";
-
-        if (arg == "-h" || arg == "--help") {
-            command.mode = CommandLine::Mode::kHelp;
-            return command;
-        } else if (arg == "--version") {
-            command.mode = CommandLine::Mode::kVersion;
-            return command;
-        } else if (arg == "--headless") {
-            headless = true;
-        } else if (arg == "--echo-server") {
-            echoServer = true;
-        } else if (arg == "--verbose") {
-            command.verbose = true;
-        } else if (arg == "--bind") {
-            const auto text = takeValue();
-            if (!text || text->empty()) return std::string("option '--bind' needs an IP address");
-            command.bindAddress = std::string(*text);
-            bindGiven = true;
-        } else if (arg == "--max-message-size") {
-            const auto text = takeValue();
-            if (!text) return std::string("option '--max-message-size' needs a number of bytes");
-            const auto bytes = parseMessageSize(*text);
-            if (!bytes)
-                return "invalid --max-message-size " + quoted(*text) +
-                       ": expected a number of bytes from 1 to " +
-                       std::to_string(kMaxMessageSizeLimit);
-            command.maxMessageBytes = *bytes;
-        } else if (arg == "--no-verify-certificate") {
-            command.verifyTlsCertificate = false;
-        } else if (arg == "--no-verify-hostname") {
-            command.verifyTlsHostname = false;
-        } else if (arg == "--stats") {
-            command.stats = true;
-        } else if (arg == "--redraw-continuously") {
-            command.redrawContinuously = true;
-        } else if (arg == "--url") {
-            const auto text = takeValue();
-            if (!text) return std::string("option '--url' needs a ws:// or wss:// URL");
-            auto parsed = parseWsUrl(*text);
-            if (auto* error = std::get_if<std::string>(&parsed))
-                return "invalid --url " + quoted(*text) + ": " + *error;
-            command.url = std::get<WsUrl>(parsed);
-        } else if (arg == "--port") {
-            const auto text = takeValue();
-            if (!text) return std::string("option '--port' needs a port number");
-            const auto port = parsePort(*text);
-            if (!port)
-                return "invalid --port " + quoted(*text) + ": expected a number from 0 to 65535";
-            command.port = *port;
-            portGiven = true;
-        } else if (arg.rfind("-", 0) == 0) {
-            return "unknown option " + quoted(arg) + " (see --help)";
-        } else {
-            return "unexpected argument " + quoted(arg) + " (see --help)";
-        }
-    }
-
-    if (headless && echoServer)
-        return std::string("--headless and --echo-server cannot be combined");
-    if (echoServer && command.url) return std::string("--url cannot be used with --echo-server");
-    if (portGiven && !echoServer) return std::string("--port only applies to --echo-server");
-    if (bindGiven && !echoServer) return std::string("--bind only applies to --echo-server");
-    if ((command.stats || command.redrawContinuously) && (headless || echoServer))
-        return std::string("--stats and --redraw-continuously apply to the window only");
-    if (headless) command.mode = CommandLine::Mode::kHeadless;
-    if (echoServer) command.mode = CommandLine::Mode::kEchoServer;
-    return command;
+    return Parser().parse(argc, argv);
 }
 
 std::string usageText() {
-    return R"(Usage:
-  wsdemo [--url URL]                 open the window and connect
-  wsdemo --headless [--url URL]      no window: stdin lines out, received messages in
-  wsdemo --echo-server [--port N] [--bind ADDR]    only run the echo server
-  wsdemo --help | --version
-
-Without --url, wsdemo starts its own echo server on 127.0.0.1 and connects to it.
-
-Options:
-  --url URL       a ws:// or wss:// URL to connect to
-  --headless      send each line of stdin as a text message; print each received
-                  message on stdout, one per line (binary ones as
-                  "[binary N bytes] HEX"); status and errors go to stderr.
-                  At the end of stdin, wait up to 5 s for the replies, then
-                  close with 1000.
-  --echo-server   print the server's ws:// URL on the first line of stdout and
-                  echo every message until SIGINT or SIGTERM
-  --port N        the echo server's port (default 0: any free port)
-  --bind ADDR     the echo server's address (default 127.0.0.1); any other
-                  than loopback is reachable from other machines, and said so
-  --max-message-size BYTES
-                  the largest message sent or received, client and server
-                  (default 16777216); a larger one closes with 1009
-  --no-verify-certificate
-                  wss://: accept a self-signed, expired or unknown certificate
-  --no-verify-hostname
-                  wss://: accept a certificate issued for another host
-                  (both are for test servers, and shown while in use)
-  --verbose       show libwebsockets' own log lines
-  --stats         window: print frame and latency figures on stderr at exit
-  --redraw-continuously
-                  window: draw frames back to back instead of waiting for
-                  events (what Dear ImGui's example does; a benchmark baseline)
-
-Exit status: 0 after a normal close, 1 when the connection failed or ended
-abnormally, 2 for a bad command line.
-)";
+    return Parser().help();
 }
 
 std::string versionText() {

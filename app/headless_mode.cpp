@@ -75,8 +75,13 @@ void printMessage(const Message& message) {
 
 class HeadlessSession {
 public:
-    HeadlessSession(Channel& channel, const WakePipe& wake, int signalFd)
-        : channel_(channel), wake_(wake), signalFd_(signalFd) {}
+    HeadlessSession(Channel& channel, std::string url, std::size_t maxMessageBytes,
+                    const WakePipe& wake, int signalFd)
+        : channel_(channel),
+          wake_(wake),
+          signalFd_(signalFd),
+          url_(std::move(url)),
+          maxMessageBytes_(maxMessageBytes) {}
 
     int run();
 
@@ -92,10 +97,11 @@ private:
     Channel& channel_;
     const WakePipe& wake_;
     const int signalFd_;
-    const std::string url_ = channel_.url().toString();
+    const std::string url_;
+    const std::size_t maxMessageBytes_;
 
     // A line can be no longer than a message: memory stays bounded whatever stdin holds.
-    LineSplitter lines_{channel_.options().maxMessageBytes};
+    LineSplitter lines_{maxMessageBytes_};
     std::optional<std::string> blocked_;  // A line the full send queue could not take yet.
     bool stdinOpen_ = true;
     std::optional<Clock::time_point> stdinEnded_;
@@ -135,7 +141,7 @@ int HeadlessSession::run() {
             signalfd_siginfo info;
             [[maybe_unused]] const ssize_t size = read(signalFd_, &info, sizeof info);
             std::fprintf(stderr, "wsdemo: interrupted, closing the connection\n");
-            channel_.close();
+            channel_.disconnect();
             closeRequested_ = Clock::now();
             stdinOpen_ = false;
         }
@@ -146,17 +152,16 @@ int HeadlessSession::run() {
 // Prints what arrived; returns the exit status once the connection has ended.
 std::optional<int> HeadlessSession::handleEvents() {
     for (const ChannelEvent& event : channel_.drainEvents()) {
-        switch (event.kind) {
-            case ChannelEvent::Kind::kOpened:
+        if (const auto* received = std::get_if<MessageReceived>(&event.what)) {
+            printMessage(*received->message);
+            ++received_;
+        } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
+            if (changed->status.state == ReadyState::kOpen)
                 std::fprintf(stderr, "wsdemo: connected to %s\n", url_.c_str());
-                break;
-            case ChannelEvent::Kind::kMessage:
-                printMessage(*event.message);
-                ++received_;
-                break;
-            case ChannelEvent::Kind::kClosed:
+            if (changed->status.state == ReadyState::kClosed) {
                 std::fflush(stdout);
-                return finish(event.status);
+                return finish(changed->status);
+            }
         }
     }
     std::fflush(stdout);
@@ -187,8 +192,7 @@ void HeadlessSession::sendLines() {
         if (line->tooLong) {
             ++unsent_;
             std::fprintf(stderr, "wsdemo: line %llu not sent: longer than %zu bytes\n",
-                         static_cast<unsigned long long>(lineNumber_),
-                         channel_.options().maxMessageBytes);
+                         static_cast<unsigned long long>(lineNumber_), maxMessageBytes_);
             continue;
         }
         submit(std::move(line->text));
@@ -217,7 +221,7 @@ void HeadlessSession::submit(std::string line) {
 void HeadlessSession::maybeClose() {
     if (!stdinEnded_ || blocked_ || closeRequested_) return;
     if (received_ < sent_ && Clock::now() < *stdinEnded_ + kReplyWait) return;
-    channel_.close();
+    channel_.disconnect();
     closeRequested_ = Clock::now();
 }
 
@@ -257,13 +261,13 @@ int runHeadless(const CommandLine& command) {
     const WsUrl& url = target->url;
 
     const WakePipe wake;
-    ChannelOptions options = channelOptions(command);
-    options.onWake = [&wake] { wake.notify(); };
     if (const std::string notice = securityNotice(command, url); !notice.empty())
         std::fprintf(stderr, "wsdemo: warning: %s\n", notice.c_str());
-    Channel channel(url, options);
+    Channel channel([&wake] { wake.notify(); });
+    channel.connect(url.toString(), channelOptions(command));
     std::fprintf(stderr, "wsdemo: connecting to %s\n", url.toString().c_str());
-    const int exitStatus = HeadlessSession(channel, wake, signalFd).run();
+    const int exitStatus =
+        HeadlessSession(channel, url.toString(), command.maxMessageBytes, wake, signalFd).run();
     close(signalFd);
     return exitStatus;
 }

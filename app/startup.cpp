@@ -28,11 +28,11 @@ std::optional<Target> startTarget(const CommandLine& command) {
     }
 }
 
-ChannelOptions channelOptions(const CommandLine& command) {
-    ChannelOptions options;
+ConnectOptions channelOptions(const CommandLine& command) {
+    ConnectOptions options;
     options.maxMessageBytes = command.maxMessageBytes;
-    options.verifyTlsCertificate = command.verifyTlsCertificate;
-    options.verifyTlsHostname = command.verifyTlsHostname;
+    options.tls.verifyCertificate = command.verifyTlsCertificate;
+    options.tls.verifyHostname = command.verifyTlsHostname;
     return options;
 }
 

@@ -27,8 +27,8 @@ struct Target {
 // Nullopt, after saying why on stderr, if the embedded server could not start.
 std::optional<Target> startTarget(const CommandLine& command);
 
-// The channel's options from the command line; the caller adds its wake hook.
-ChannelOptions channelOptions(const CommandLine& command);
+// The connection's options from the command line.
+ConnectOptions channelOptions(const CommandLine& command);
 
 // "TLS certificate verification is OFF" and the like while a check is turned off for a
 // wss:// URL; empty otherwise.

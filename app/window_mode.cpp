@@ -120,10 +120,10 @@ int runWindow(const CommandLine& command) {
 
     // glfwPostEmptyEvent is safe from any thread and wakes glfwWaitEvents*.
     WakeLatch wake(glfwPostEmptyEvent);
-    ChannelOptions options = channelOptions(command);
-    options.onWake = [&wake] { wake.notify(); };
-    options.closeTimeout = kCloseTimeout;
-    auto channel = std::make_unique<Channel>(url, options);
+    ChannelLimits limits;
+    limits.closeTimeout = kCloseTimeout;
+    auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
+    channel->connect(url.toString(), channelOptions(command));
     ChatView view(url.toString(), securityNotice(command, url));
     FrameStats stats(Clock::now());
     MessagePtr shown;  // The latest message the last frame drew.
@@ -181,9 +181,9 @@ int runWindow(const CommandLine& command) {
         std::fputs(stats.report(Clock::now(), view.received(), wake.posts()).c_str(), stderr);
 
     // Cleanup, in reverse order. The window goes away at once; the closing handshake
-    // (bounded by ChannelOptions::closeTimeout) finishes behind it.
+    // (bounded by ChannelLimits::closeTimeout) finishes behind it.
     glfwHideWindow(window);
-    channel->close(CloseCode::kNormal);
+    channel->disconnect(CloseCode::kNormal);
     channel.reset();
     target.reset();
     ImGui_ImplOpenGL3_Shutdown();

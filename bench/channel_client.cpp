@@ -37,14 +37,17 @@ constexpr auto kDeadline = std::chrono::seconds(60);
 class Client {
 public:
     explicit Client(const WsUrl& url) {
-        ChannelOptions options;
-        options.onWake = [this] {
+        channel_ = std::make_unique<Channel>([this] {
             std::lock_guard<std::mutex> lock(mutex_);
             woken_ = true;
             wake_.notify_one();
-        };
-        channel_ = std::make_unique<Channel>(url, std::move(options));
-        if (next().kind != ChannelEvent::Kind::kOpened) fail("the connection did not open");
+        });
+        channel_->connect(url.toString());
+        for (;;) {
+            const ChannelEvent event = next();
+            const auto* changed = std::get_if<StateChanged>(&event.what);
+            if (changed && changed->status.state == ReadyState::kOpen) break;
+        }
     }
 
     Channel& channel() { return *channel_; }
@@ -65,15 +68,19 @@ public:
         while (events_.empty()) awaitEvents();
         ChannelEvent event = std::move(events_.front());
         events_.pop_front();
-        if (event.kind == ChannelEvent::Kind::kClosed)
-            fail("the connection closed: " + event.status.error);
+        if (const auto* changed = std::get_if<StateChanged>(&event.what))
+            if (changed->status.state == ReadyState::kClosed)
+                fail("the connection closed: " + changed->status.error);
         return event;
     }
 
+    // The next message received; MessageSent and the like are skipped.
     MessagePtr nextMessage() {
-        ChannelEvent event = next();
-        if (event.kind != ChannelEvent::Kind::kMessage) fail("expected a message");
-        return event.message;
+        for (;;) {
+            ChannelEvent event = next();
+            if (auto* received = std::get_if<MessageReceived>(&event.what))
+                return std::move(received->message);
+        }
     }
 
     void send(const std::string& payload) {
@@ -140,6 +147,6 @@ int main(int argc, char* argv[]) {
     } else {
         fail("unknown mode " + mode);
     }
-    client.channel().close(CloseCode::kNormal);
+    client.channel().disconnect(CloseCode::kNormal);
     return 0;
 }

@@ -63,13 +63,12 @@ int main(int argc, char* argv[]) {
         bool pending = false;
     };
     auto wake = std::make_shared<Wake>();
-    ChannelOptions options;
-    options.onWake = [wake] {
+    Channel channel([wake] {
         std::lock_guard<std::mutex> lock(wake->mutex);
         wake->pending = true;
         wake->condition.notify_one();
-    };
-    Channel channel(std::get<WsUrl>(parseWsUrl(url)), options);
+    });
+    channel.connect(url);
 
     constexpr long kInFlight = 64;  // Pipelined: the soak is about memory, not latency.
     long sent = 0, received = 0, bytes = 0;
@@ -95,13 +94,15 @@ int main(int argc, char* argv[]) {
             wake->pending = false;
         }
         for (const ChannelEvent& event : channel.drainEvents()) {
-            if (event.kind == ChannelEvent::Kind::kClosed) {
+            if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
+                if (changed->status.state != ReadyState::kClosed) continue;
                 std::fprintf(stderr, "soak: closed after %ld: %s\n", received,
-                             event.status.error.c_str());
+                             changed->status.error.c_str());
                 return 1;
             }
-            if (event.kind != ChannelEvent::Kind::kMessage) continue;
-            if (event.message->data != messageFor(received)) {
+            const auto* echoed = std::get_if<MessageReceived>(&event.what);
+            if (!echoed) continue;
+            if (echoed->message->data != messageFor(received)) {
                 std::fprintf(stderr, "soak: echo %ld differs\n", received);
                 return 1;
             }

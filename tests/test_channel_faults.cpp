@@ -178,7 +178,7 @@ TEST_CASE("invalid UTF-8 in a text message closes with 1007", "[channel][fault]"
 
 TEST_CASE("a message over the limit closes with 1009 before it is buffered", "[channel][fault]") {
     ScriptedServer server;
-    ChannelOptions options;
+    ConnectOptions options;
     options.maxMessageBytes = 1000;
     SECTION("a frame header that claims 2^62 bytes") {
         options.maxMessageBytes = 64 * 1024;  // Room for the command that writes the frame.
@@ -219,7 +219,7 @@ TEST_CASE("what arrives before the end is delivered before the end is reported",
         CHECK(status.closeCode == CloseCode::kNormal);
         REQUIRE(probe.messages().size() == 1);
         CHECK(probe.messages()[0]->data == "last words");
-        CHECK(probe.events().back().kind == ChannelEvent::Kind::kClosed);
+        CHECK(probe.states().back().state == ReadyState::kClosed);
     }
     SECTION("a message then a drop") {
         ChannelProbe probe(server.url());
@@ -244,8 +244,8 @@ TEST_CASE("what arrives before the end is delivered before the end is reported",
 
 TEST_CASE("a peer that stops answering pings is detected within the interval", "[channel][fault]") {
     ScriptedServer server;
-    ChannelOptions options;
-    options.keepaliveInterval = 1s;
+    ConnectOptions options;
+    options.pingInterval = 1s;
     ChannelProbe probe(server.url(), options);
     REQUIRE(probe.waitForOpen());
     SECTION("an answering peer stays connected past several intervals") {
@@ -268,7 +268,7 @@ TEST_CASE("a peer that never answers the close does not hold the channel up", "[
     std::optional<ChannelProbe> probe(std::in_place, server.url());
     REQUIRE(probe->waitForOpen());
     probe->channel().send(R"(!{"op":"stop_reading"})");
-    probe->channel().close();
+    probe->channel().disconnect();
     const auto start = std::chrono::steady_clock::now();
     probe.reset();  // Waits for the closing handshake, up to closeTimeout (750 ms).
     CHECK(std::chrono::steady_clock::now() - start < 1s);

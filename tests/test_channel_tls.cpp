@@ -92,23 +92,23 @@ TEST_CASE("certificates are verified by default", "[channel][tls]") {
 TEST_CASE("each check is turned off only by its own option", "[channel][tls]") {
     SECTION("verifyTlsCertificate = false accepts a self-signed certificate") {
         ScriptedServer server = tlsServer("self-signed");
-        ChannelOptions options;
-        options.verifyTlsCertificate = false;
+        ConnectOptions options;
+        options.tls.verifyCertificate = false;
         ChannelProbe probe(server.url(), options);
         REQUIRE(probe.waitForOpen());
     }
     SECTION("verifyTlsHostname = false accepts a trusted certificate for another host") {
         TrustTestCa trust;
         ScriptedServer server = tlsServer("other-host");
-        ChannelOptions options;
-        options.verifyTlsHostname = false;
+        ConnectOptions options;
+        options.tls.verifyHostname = false;
         ChannelProbe probe(server.url(), options);
         REQUIRE(probe.waitForOpen());
     }
     SECTION("verifyTlsHostname = false still rejects an untrusted certificate") {
         ScriptedServer server = tlsServer("other-host");
-        ChannelOptions options;
-        options.verifyTlsHostname = false;
+        ConnectOptions options;
+        options.tls.verifyHostname = false;
         ChannelProbe probe(server.url(), options);
         REQUIRE(probe.waitForClosed());
         CHECK_THAT(probe.closedStatus().error, Catch::Contains("certificate was rejected"));

@@ -141,14 +141,14 @@ TEST_CASE("messages replaced before a frame showed them are counted", "[chat_vie
     ChatView view("ws://127.0.0.1:1/");
     std::vector<ChannelEvent> events;
     for (const char* text : {"one", "two", "three"}) {
-        ChannelEvent event;
-        event.kind = ChannelEvent::Kind::kMessage;
-        event.message = std::make_shared<const Message>(Message{Message::Type::kText, text});
-        events.push_back(event);
+        events.push_back(ChannelEvent{
+            SteadyClock::now(), 1,
+            MessageReceived{std::make_shared<const Message>(Message{Message::Type::kText, text})}});
     }
     view.onEvents(events);
-    imgui.frame(view, openStatus(), events.back().message);
-    imgui.frame(view, openStatus(), events.back().message);  // The same message: no change.
+    const MessagePtr last = std::get<MessageReceived>(events.back().what).message;
+    imgui.frame(view, openStatus(), last);
+    imgui.frame(view, openStatus(), last);  // The same message: no change.
     CHECK(view.received() == 3);
     CHECK(view.shown() == 1);  // "one" and "two" never reached the screen.
 }

@@ -86,7 +86,7 @@ TEST_CASE("the channel against a python-websockets server", "[channel][peer]") {
     }
     SECTION("we close, the peer sees our code") {
         channel.send("one");
-        channel.close(4321, "we are done");
+        channel.disconnect(4321, "we are done");
         REQUIRE(probe.waitForClosed());
         CHECK(probe.closedStatus().closeCode == 4321);
     }

@@ -1,364 +1,1016 @@
 #include "wsdemo/channel.h"
 
+#include <arpa/inet.h>
 #include <libwebsockets.h>
 #include <netdb.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <random>
 #include <stdexcept>
+#include <thread>
+#include <type_traits>
 
-#include "ws_framing.h"
 #include "lws_timer.h"
+#include "lws_worker.h"
+#include "ws_framing.h"
 #include "wsdemo/text.h"
+#include "wsdemo/url.h"
 
 namespace wsdemo {
 
-const char* toString(ReadyState state) {
-    switch (state) {
-        case ReadyState::kConnecting:
-            return "connecting";
-        case ReadyState::kOpen:
-            return "open";
-        case ReadyState::kClosing:
-            return "closing";
-        case ReadyState::kClosed:
-            return "closed";
-    }
-    return "?";
-}
+namespace {
 
-const char* toString(SendResult result) {
-    switch (result) {
-        case SendResult::kQueued:
-            return "queued";
-        case SendResult::kClosed:
-            return "the connection is closed";
-        case SendResult::kQueueFull:
-            return "the send queue is full";
-        case SendResult::kTooLarge:
-            return "the message is larger than the limit";
-        case SendResult::kInvalidUtf8:
-            return "the text is not valid UTF-8";
-    }
-    return "?";
-}
+constexpr std::size_t kMaxControlPayload = 125;  // RFC 6455 5.5.
+// Pings whose pong has not come: a peer may answer only the latest (RFC 6455 5.5.3).
+constexpr std::size_t kMaxOutstandingPings = 64;
+constexpr char kProtocolName[] = "wsdemo-client";
 
-// The libwebsockets side of a Channel: everything here lives on the worker thread.
-struct Channel::Connection {
-    explicit Connection(Channel& owner)
-        : channel(owner), assembler(owner.options_.maxMessageBytes) {}
-
-    static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
-                        std::size_t len) {
-        auto* self = static_cast<Connection*>(lws_context_user(lws_get_context(wsi)));
-        if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
-            self->onCertificateVerified(static_cast<X509_STORE_CTX*>(user), len != 0);
-            return 0;  // OpenSSL's verdict stands.
-        }
-        return self->onCallback(wsi, reason, in, len);
-    }
-
-    int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
-    void onEstablished(lws* wsi);
-    int onReceive(lws* wsi, const void* in, std::size_t len);
-    int onWriteable(lws* wsi);
-    int onPeerClose(lws* wsi, const void* in, std::size_t len);
-    void onClosed();
-    void onWakeRequests();
-    void onConnectTimeout();
-    void onKeepaliveTick();
-    void onCertificateVerified(X509_STORE_CTX* store, bool ok);
-    int failConnection(lws* wsi, uint16_t code, const char* reason, std::string error);
-    int failFromReceive(lws* wsi, uint16_t code, const char* reason, std::string error);
-    void publish(ChannelEvent event);
-    void setState(ReadyState state);
-    void finish(uint16_t closeCode, std::string closeReason, std::string error);
-    std::string describeConnectError(lws* wsi, const void* in) const;
-    std::string describeStartFailure() const;
-
-    Channel& channel;
-    lws* wsi = nullptr;          // From lws_client_connect_via_info() to WSI_DESTROY.
-    bool established = false;    // The handshake completed.
-    bool finished = false;       // The final status is published; the service loop ends.
-    bool readingPaused = false;  // lws_rx_flow_control(wsi, 0) is in force.
-    bool closeFrameSent = false;
-    uint16_t sentCloseCode = 0;
-    std::string sentCloseReason;
-    uint16_t peerCloseCode = 0;  // From the peer's close frame; 0 while none came.
-    std::string peerCloseReason;
-    std::string failure;   // Why we failed the connection ourselves (e.g. 1009).
-    std::string tlsError;  // Why OpenSSL rejected the server's certificate.
-    MessageAssembler assembler;
-    std::unique_ptr<OutgoingMessage> writing;  // Taken from outgoing_, partly written.
-    LwsTimer<Connection, &Connection::onConnectTimeout> connectTimer{*this};
-    LwsTimer<Connection, &Connection::onKeepaliveTick> keepaliveTimer{*this};
-    std::chrono::steady_clock::time_point lastHeard;  // Last frame of any kind from the peer.
-    bool pingDue = false;                             // Write a ping at the next WRITEABLE.
-    bool closeFrameDue = false;  // failFromReceive() wants sentCloseCode out at the next one.
+// What connect() asked for, checked on the caller's thread.
+struct ConnectRequest {
+    std::string urlText;
+    ConnectOptions options;
+    WsUrl url;                                   // Valid when failure is kNone.
+    FailureStage failure = FailureStage::kNone;  // kUrl or kOptions: refused before any I/O.
+    std::string error;
 };
 
-Channel::Channel(WsUrl url, ChannelOptions options)
-    : url_(std::move(url)),
-      options_(std::move(options)),
-      connection_(std::make_unique<Connection>(*this)),
-      worker_(&Channel::run, this) {}
+struct DisconnectRequest {
+    uint16_t code = CloseCode::kNormal;
+    std::string reason;
+};
+
+using Request = std::variant<ConnectRequest, DisconnectRequest>;
+
+struct ControlFrame {
+    bool ping = true;  // Else a pong.
+    std::string payload;
+};
+
+using ResolveResult = std::variant<ResolvedAddress, std::string>;
+
+// How a resolver thread hands its answer back. Shared with the thread, which may outlive the
+// Channel: once `abandoned`, the thread touches nothing but this.
+struct ResolveMailbox {
+    std::mutex mutex;
+    bool abandoned = false;               // Worker: the attempt ended, or the Channel is going.
+    std::optional<ResolveResult> result;  // Resolver thread, read by the worker.
+    LwsWorker* worker = nullptr;          // Woken with the result while not abandoned.
+};
+
+bool isNumericHost(const std::string& host) {
+    in_addr ipv4{};
+    in6_addr ipv6{};
+    return inet_pton(AF_INET, host.c_str(), &ipv4) == 1 ||
+           inet_pton(AF_INET6, host.c_str(), &ipv6) == 1;
+}
+
+// Empty when the file can be read, else why not.
+std::string checkReadable(const std::string& what, const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) return "cannot read the " + what + " " + quoted(path) + ": " + std::strerror(errno);
+    std::fclose(file);
+    return {};
+}
+
+// The request's failure (kUrl, kOptions) if connect() must refuse it.
+ConnectRequest checkRequest(std::string urlText, ConnectOptions options) {
+    ConnectRequest request{std::move(urlText), std::move(options), {}, FailureStage::kNone, {}};
+    auto parsed = parseWsUrl(request.urlText);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        request.failure = FailureStage::kUrl;
+        request.error = *error;
+        return request;
+    }
+    request.url = std::get<WsUrl>(parsed);
+    const auto refuse = [&](std::string error) {
+        request.failure = FailureStage::kOptions;
+        request.error = std::move(error);
+        return request;
+    };
+    for (const Header& header : request.options.headers) {
+        const auto checked = parseHeader(header.name + ": " + header.value);
+        if (const auto* error = std::get_if<std::string>(&checked)) return refuse(*error);
+    }
+    for (const std::string& name : request.options.subprotocols)
+        if (std::string error = checkSubprotocol(name); !error.empty()) return refuse(error);
+    if (request.options.origin.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+        return refuse("the origin may not contain CR, LF or NUL");
+    const TlsOptions& tls = request.options.tls;
+    if (request.url.secure) {
+        if (tls.certFile.empty() != tls.keyFile.empty())
+            return refuse("a client certificate needs both a certificate and a key file");
+        for (const auto& [what, path] :
+             {std::pair<const char*, const std::string&>{"CA file", tls.caFile},
+              {"client certificate", tls.certFile},
+              {"client key", tls.keyFile}})
+            if (!path.empty())
+                if (std::string error = checkReadable(what, path); !error.empty())
+                    return refuse(error);
+    }
+    return request;
+}
+
+std::string secondsText(std::chrono::milliseconds duration) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(duration.count()) / 1000.0);
+    return text;
+}
+
+}  // namespace
+
+std::variant<ResolvedAddress, std::string> resolveWithGetaddrinfo(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const int error = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (error != 0) return "cannot resolve host '" + host + "': " + gai_strerror(error);
+    char numeric[NI_MAXHOST];
+    const int named = getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric,
+                                  nullptr, 0, NI_NUMERICHOST);
+    freeaddrinfo(found);
+    if (named != 0) return "cannot resolve host '" + host + "': " + gai_strerror(named);
+    return ResolvedAddress{numeric};
+}
+
+struct Channel::Worker {
+    Worker(std::function<void()> wakeHook, ChannelLimits channelLimits, Resolver nameResolver);
+
+    // ---- Everything the worker and the callers share, under its one mutex. ----
+    struct Shared {
+        mutable std::mutex mutex;
+        std::condition_variable idleChanged;  // Notified when `idle` turns true.
+        // Callers write, the worker takes.
+        std::deque<Request> requests;
+        std::deque<MessagePtr> outgoing;    // send(), not yet started by the worker.
+        std::deque<ControlFrame> controls;  // ping(), pong(), not yet written.
+        std::size_t outgoingBytes = 0;      // Both queues, kQueuedMessageOverhead each.
+        // Callers set it (connect() true, disconnect() false); the worker clears it when it
+        // gives up. send() queues while it holds.
+        bool accepting = false;
+        std::size_t maxMessageBytes = ConnectOptions{}.maxMessageBytes;  // connect() writes.
+        bool stopping = false;  // The destructor: end the service loop.
+        // The worker writes, callers read.
+        bool idle = true;  // No connection, none coming: nothing to wait for.
+        ChannelStatus status;
+        MessagePtr latest;
+        std::deque<ChannelEvent> events;
+        std::size_t eventBytes = 0;  // Received message bytes in `events`.
+        // The worker sets it when `events` reaches a mark (and stops reading); drainEvents()
+        // clears it (and wakes the worker to read again).
+        bool readingPaused = false;
+    };
+
+    // Callers' threads: send(), sendBinary(), ping(), pong().
+    SendResult queueMessage(Message::Type type, std::string data);
+    SendResult queueControl(bool isPing, std::string payload);
+
+    // ---- Worker thread only. ----
+    static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                        std::size_t len);
+    int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
+    lws_context* createContext();
+    bool finished();
+    void beforeDestroy();
+
+    // Requests and the connection's life.
+    void onWakeRequests();
+    void handleConnect(ConnectRequest request);
+    void handleDisconnect(DisconnectRequest request);
+    void startAttempt(const ConnectRequest& request);
+    void onResolved(ResolveResult result);
+    void startLws(const std::string& numericHost);
+    bool useVhost(const ConnectRequest& request);
+    void cancelAttempt(std::string error);
+    void finish(FailureStage failure, uint16_t closeCode, std::string closeReason,
+                std::string error);
+    void giveUp();
+    void onKick();
+    void onReconnectDue();
+    void onConnectTimeout();
+    void onCloseTimeout();
+    void onKeepaliveTick();
+
+    // lws callbacks of the connection.
+    void onCertificateVerified(X509_STORE_CTX* store, bool ok);
+    int onAppendHeaders(lws* wsi, char** position, std::size_t space);
+    void onPreEstablish(lws* wsi);
+    void onEstablished(lws* wsi);
+    int onReceive(lws* wsi, const void* in, std::size_t len);
+    void onPong(const void* in, std::size_t len);
+    int onWriteable(lws* wsi);
+    bool writeControlFrames(lws* wsi);  // False if the connection failed.
+    int sendCloseFrame(lws* wsi, uint16_t code, const std::string& reason);
+    int onPeerClose(lws* wsi, const void* in, std::size_t len);
+    void onClosed();
+    void onConnectionError(lws* wsi, const void* in);
+    void onWsiDestroyed();
+    int failFromReceive(lws* wsi, uint16_t code, const char* reason, std::string error);
+    void pauseReadingIfFull(std::unique_lock<std::mutex>& lock);
+
+    // Events.
+    template <class... What>
+    void publish(What... whats);
+    void publishState();
+
+    const std::function<void()> onWake;
+    const ChannelLimits limits;
+    const Resolver resolver;
+
+    Shared shared;
+
+    // The libwebsockets side, on the worker thread only.
+    lws_context* context = nullptr;
+    lws_vhost* controlVhost = nullptr;  // No connection: receives EVENT_WAIT_CANCELLED.
+    lws_vhost* vhost = nullptr;         // The current connection's: its TLS files.
+    struct VhostConfig {
+        bool secure = false;
+        std::string caFile, certFile, keyFile;
+        bool operator==(const VhostConfig& other) const {
+            return secure == other.secure && caFile == other.caFile && certFile == other.certFile &&
+                   keyFile == other.keyFile;
+        }
+    } vhostConfig;
+    unsigned vhostCount = 0;  // Names them.
+    bool destroying = false;  // lws_context_destroy() runs: schedule nothing more.
+
+    // The current (or last) connection attempt.
+    ConnectRequest target;                    // What it connects to; reconnects reuse it.
+    uint64_t connection = 0;                  // Its number.
+    ChannelStatus status;                     // Mirrored into shared.status at each change.
+    bool attemptActive = false;               // From start to its kClosed status.
+    std::shared_ptr<ResolveMailbox> mailbox;  // While resolving.
+    lws* wsi = nullptr;                       // From lws_client_connect_via_info to WSI_DESTROY.
+    bool established = false;
+    bool readingPaused = false;                    // lws_rx_flow_control(wsi, 0) is in force.
+    std::optional<DisconnectRequest> closeWanted;  // Close after the queue (or switch now).
+    bool switching = false;                        // A connect() waits for this connection to end.
+    bool closeFrameSent = false;
+    bool closeFrameDue = false;  // failFromReceive(): the close goes out at the next WRITEABLE.
+    uint16_t sentCloseCode = 0;
+    std::string sentCloseReason;
+    bool peerClosed = false;
+    uint16_t peerCloseCode = 0;
+    std::string peerCloseReason;
+    FailureStage failureStage = FailureStage::kNone;  // Set with `failure`.
+    std::string failure;                              // Why we ended the connection ourselves.
+    std::string tlsError;  // Why OpenSSL rejected the server's certificate.
+    std::optional<MessageAssembler> assembler;
+    MessageWriter writer;
+    MessagePtr inFlight;  // Handed to the writer, not yet whole on the wire.
+    SteadyClock::time_point lastHeard;
+    bool keepalivePingDue = false;
+    struct OutstandingPing {
+        std::string payload;
+        SteadyClock::time_point sentAt;
+    };
+    std::deque<OutstandingPing> outstandingPings;
+
+    // Between attempts.
+    std::optional<ConnectRequest> nextConnect;  // Starts once the old wsi is gone.
+    bool reconnectDue = false;
+    unsigned reconnectAttempt = 0;  // Since the last open.
+    std::mt19937 random{std::random_device{}()};
+
+    LwsTimer<Worker, &Worker::onKick> kickTimer{*this};
+    LwsTimer<Worker, &Worker::onReconnectDue> reconnectTimer{*this};
+    LwsTimer<Worker, &Worker::onConnectTimeout> connectTimer{*this};
+    LwsTimer<Worker, &Worker::onCloseTimeout> closeTimer{*this};
+    LwsTimer<Worker, &Worker::onKeepaliveTick> keepaliveTimer{*this};
+
+    LwsWorker service;  // Last: its thread starts after everything above exists.
+};
+
+// ---------------------------------------------------------------------------------------------
+// The public side: any thread.
+
+Channel::Channel(std::function<void()> onWake, ChannelLimits limits, Resolver resolver)
+    : worker_(std::make_unique<Worker>(std::move(onWake), limits, std::move(resolver))) {}
+
+Channel::Worker::Worker(std::function<void()> wakeHook, ChannelLimits channelLimits,
+                        Resolver nameResolver)
+    : onWake(std::move(wakeHook)), limits(channelLimits), resolver(std::move(nameResolver)) {
+    service.start({[this] { return createContext(); }, [this] { return finished(); },
+                   [this] { beforeDestroy(); }});
+}
 
 Channel::~Channel() {
-    close();
-    if (!waitUntilClosed(options_.closeTimeout)) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopRequested_ = true;
-    }
-    wakeWorker();
-    worker_.join();
-}
-
-SendResult Channel::send(std::string text) {
-    if (!isValidUtf8(text)) return SendResult::kInvalidUtf8;
-    return enqueue(Message::Type::kText, std::move(text));
-}
-
-SendResult Channel::sendBinary(std::string bytes) {
-    return enqueue(Message::Type::kBinary, std::move(bytes));
-}
-
-SendResult Channel::enqueue(Message::Type type, std::string data) {
-    if (data.size() > options_.maxMessageBytes) return SendResult::kTooLarge;
+    Worker& worker = *worker_;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (closeRequested_ || status_.state == ReadyState::kClosed) return SendResult::kClosed;
-        if (data.size() > options_.maxQueuedSendBytes - outgoingBytes_)
-            return SendResult::kQueueFull;
-        outgoingBytes_ += data.size();
-        outgoing_.push_back(Message{type, std::move(data)});
+        std::unique_lock<std::mutex> lock(worker.shared.mutex);
+        if (!worker.shared.idle || !worker.shared.requests.empty()) {
+            worker.shared.requests.push_back(
+                DisconnectRequest{CloseCode::kGoingAway, "going away"});
+            worker.shared.accepting = false;
+            lock.unlock();
+            worker.service.wake();
+            lock.lock();
+            worker.shared.idleChanged.wait_for(lock, worker.limits.closeTimeout, [&] {
+                return worker.shared.idle && worker.shared.requests.empty();
+            });
+        }
+        worker.shared.stopping = true;
     }
-    wakeWorker();
-    return SendResult::kQueued;
+    worker.service.wake();
+    worker.service.join();
 }
 
-void Channel::close(uint16_t code, std::string reason) {
+void Channel::connect(std::string url, ConnectOptions options) {
+    ConnectRequest request = checkRequest(std::move(url), std::move(options));
+    {
+        std::lock_guard<std::mutex> lock(worker_->shared.mutex);
+        auto& requests = worker_->shared.requests;
+        // Connects the worker has not started yet are superseded, and with them the
+        // disconnects that would have ended them: at most [disconnect, connect] waits.
+        const bool disconnectFirst =
+            !requests.empty() && std::holds_alternative<DisconnectRequest>(requests.front());
+        std::optional<Request> first;
+        if (disconnectFirst) first = std::move(requests.front());
+        requests.clear();
+        if (first) requests.push_back(std::move(*first));
+        worker_->shared.maxMessageBytes = request.options.maxMessageBytes;
+        worker_->shared.accepting = true;
+        requests.push_back(std::move(request));
+    }
+    worker_->service.wake();
+}
+
+void Channel::disconnect(uint16_t code, std::string reason) {
     if (!isSendableCloseCode(code))
         throw std::invalid_argument("close code " + std::to_string(code) + " may not be sent");
     if (reason.size() > 123 || !isValidUtf8(reason))
         throw std::invalid_argument("close reason must be valid UTF-8 of at most 123 bytes");
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (closeRequested_ || status_.state == ReadyState::kClosed) return;
-        closeRequested_ = true;
-        requestedCloseCode_ = code;
-        requestedCloseReason_ = std::move(reason);
+        std::lock_guard<std::mutex> lock(worker_->shared.mutex);
+        auto& requests = worker_->shared.requests;
+        worker_->shared.accepting = false;
+        if (worker_->shared.idle && requests.empty()) return;  // Closed: nothing to do.
+        // A connect not started yet still runs (and is reported) before this ends it.
+        if (!requests.empty() && std::holds_alternative<DisconnectRequest>(requests.back())) return;
+        requests.push_back(DisconnectRequest{code, std::move(reason)});
     }
-    wakeWorker();
+    worker_->service.wake();
+}
+
+SendResult Channel::send(std::string text) {
+    if (!isValidUtf8(text)) return SendResult::kInvalidUtf8;
+    return worker_->queueMessage(Message::Type::kText, std::move(text));
+}
+
+SendResult Channel::sendBinary(std::string bytes) {
+    return worker_->queueMessage(Message::Type::kBinary, std::move(bytes));
+}
+
+SendResult Channel::ping(std::string payload) {
+    return worker_->queueControl(true, std::move(payload));
+}
+
+SendResult Channel::pong(std::string payload) {
+    return worker_->queueControl(false, std::move(payload));
+}
+
+SendResult Channel::Worker::queueMessage(Message::Type type, std::string data) {
+    const std::size_t cost = data.size() + kQueuedMessageOverhead;
+    // Built before the lock: nothing the size of a message is copied or allocated under it.
+    auto message = std::make_shared<const Message>(Message{type, std::move(data), {}});
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (message->data.size() > shared.maxMessageBytes) return SendResult::kTooLarge;
+        if (!shared.accepting) return SendResult::kClosed;
+        if (cost > limits.maxQueuedSendBytes - shared.outgoingBytes) return SendResult::kQueueFull;
+        shared.outgoingBytes += cost;
+        shared.outgoing.push_back(std::move(message));
+    }
+    service.wake();
+    return SendResult::kQueued;
+}
+
+SendResult Channel::Worker::queueControl(bool isPing, std::string payload) {
+    if (payload.size() > kMaxControlPayload) return SendResult::kTooLarge;
+    const std::size_t cost = payload.size() + kQueuedMessageOverhead;
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (!shared.accepting) return SendResult::kClosed;
+        if (cost > limits.maxQueuedSendBytes - shared.outgoingBytes) return SendResult::kQueueFull;
+        shared.outgoingBytes += cost;
+        shared.controls.push_back(ControlFrame{isPing, std::move(payload)});
+    }
+    service.wake();
+    return SendResult::kQueued;
 }
 
 ChannelStatus Channel::status() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return status_;
+    std::lock_guard<std::mutex> lock(worker_->shared.mutex);
+    return worker_->shared.status;
 }
 
 MessagePtr Channel::latest() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return latest_;
+    std::lock_guard<std::mutex> lock(worker_->shared.mutex);
+    return worker_->shared.latest;
 }
 
 std::vector<ChannelEvent> Channel::drainEvents() {
     std::vector<ChannelEvent> drained;
     bool resumeReading;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        drained.assign(std::make_move_iterator(events_.begin()),
-                       std::make_move_iterator(events_.end()));
-        events_.clear();
-        resumeReading = rxPaused_;
-        rxPaused_ = false;
+        std::lock_guard<std::mutex> lock(worker_->shared.mutex);
+        auto& events = worker_->shared.events;
+        drained.assign(std::make_move_iterator(events.begin()),
+                       std::make_move_iterator(events.end()));
+        events.clear();
+        worker_->shared.eventBytes = 0;
+        resumeReading = worker_->shared.readingPaused;
+        worker_->shared.readingPaused = false;
     }
-    if (resumeReading) wakeWorker();
+    if (resumeReading) worker_->service.wake();
     return drained;
 }
 
-bool Channel::waitUntilClosed(std::chrono::milliseconds timeout) const {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return closedCondition_.wait_for(lock, timeout,
-                                     [this] { return status_.state == ReadyState::kClosed; });
-}
+// ---------------------------------------------------------------------------------------------
+// The worker thread.
 
-// The one libwebsockets call allowed off the worker thread.
-void Channel::wakeWorker() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (context_) lws_cancel_service(context_);
-}
+lws_context* Channel::Worker::createContext() {
+    lws_context_creation_info info;
+    initContextInfo(info, this, /*tls=*/true);
+    // Without a limit lws sizes its fd table by `ulimit -n`: one connection, the event pipe.
+    info.fd_limit_per_thread = 16;
+    // Our own timers bound the handshakes (connectTimeout) and the closing handshake
+    // (closeTimeout); lws's own, with less clear messages, must not fire first.
+    info.timeout_secs = 24 * 3600;
+    context = lws_create_context(&info);
+    if (!context) return nullptr;
 
-void Channel::run() {
     static const lws_protocols kProtocols[] = {
-        {"wsdemo-client", &Connection::callback, 0, 0, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
-    Connection& connection = *connection_;
-
-    lws_context_creation_info info;
-    std::memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = kProtocols;
-    // No LWS_SERVER_OPTION_VALIDATE_UTF8: lws 4.1.6 drops the connection on bad UTF-8, where
-    // RFC 6455 asks for a 1007 close, which MessageAssembler and onPeerClose() send.
-    if (url_.secure) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.user = &connection;
-    // One connection: without a limit lws sizes its fd table by `ulimit -n`.
-    info.fd_limit_per_thread = 16;
-    // Let our own connect timer, with its clearer message, fire before lws's handshake timeout.
-    info.timeout_secs = static_cast<unsigned int>(options_.connectTimeout.count() / 1000 + 2);
-
-    lws_context* context = lws_create_context(&info);
-    if (!context) {
-        connection.finish(0, {}, "could not create the libwebsockets context");
-        return;
+    info.vhost_name = "wsdemo-control";
+    info.options &= ~static_cast<uint64_t>(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT);
+    controlVhost = lws_create_vhost(context, &info);
+    if (!controlVhost) {
+        lws_context_destroy(context);
+        context = nullptr;
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        shared.stopping = true;
+        shared.status.error = "could not create the libwebsockets context";
+        return nullptr;
     }
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        context_ = context;
-    }
-
-    // Host header: the port only when it is not the scheme's default (RFC 6455 4.1).
-    const bool defaultPort = url_.port == (url_.secure ? 443 : 80);
-    const bool ipv6 = url_.host.find(':') != std::string::npos;
-    std::string hostHeader = ipv6 ? "[" + url_.host + "]" : url_.host;
-    if (!defaultPort) hostHeader += ":" + std::to_string(url_.port);
-
-    lws_client_connect_info connect;
-    std::memset(&connect, 0, sizeof connect);
-    connect.context = context;
-    connect.address = url_.host.c_str();
-    connect.port = url_.port;
-    connect.path = url_.path.c_str();
-    connect.host = hostHeader.c_str();
-    if (url_.secure) {
-        connect.ssl_connection = LCCSCF_USE_SSL;
-        if (!options_.verifyTlsCertificate)
-            connect.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_ALLOW_EXPIRED;
-        if (!options_.verifyTlsHostname)
-            connect.ssl_connection |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
-    }
-    connect.local_protocol_name = kProtocols[0].name;
-    connect.pwsi = &connection.wsi;
-
-    connection.connectTimer.schedule(context, options_.connectTimeout.count() * LWS_US_PER_MS);
-
-    if (!lws_client_connect_via_info(&connect) && !connection.finished)
-        connection.finish(0, {}, connection.describeStartFailure());
-
-    while (!connection.finished) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (stopRequested_) break;
-        }
-        lws_service(context, 0);
-    }
-    if (!connection.finished)
-        connection.finish(CloseCode::kAbnormal, {},
-                          "the closing handshake did not complete in time");
-
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        context_ = nullptr;
-    }
-    connection.connectTimer.cancel();
-    connection.keepaliveTimer.cancel();
-    lws_context_destroy(context);
+    return context;
 }
 
-int Channel::Connection::onCallback(lws* callbackWsi, lws_callback_reasons reason, void* in,
-                                    std::size_t len) {
+bool Channel::Worker::finished() {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    return shared.stopping;
+}
+
+void Channel::Worker::beforeDestroy() {
+    destroying = true;
+    if (mailbox) {
+        std::lock_guard<std::mutex> lock(mailbox->mutex);
+        mailbox->abandoned = true;
+    }
+    kickTimer.cancel();
+    reconnectTimer.cancel();
+    connectTimer.cancel();
+    closeTimer.cancel();
+    keepaliveTimer.cancel();
+}
+
+int Channel::Worker::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                              std::size_t len) {
+    auto* self = static_cast<Worker*>(lws_context_user(lws_get_context(wsi)));
+    if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
+        self->onCertificateVerified(static_cast<X509_STORE_CTX*>(user), len != 0);
+        return 0;  // OpenSSL's verdict stands.
+    }
+    return self->onCallback(wsi, reason, in, len);
+}
+
+int Channel::Worker::onCallback(lws* callbackWsi, lws_callback_reasons reason, void* in,
+                                std::size_t len) {
+    if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+        // Never return -1 here: it would free the event pipe lws_cancel_service() writes.
+        if (!destroying) onWakeRequests();
+        return 0;
+    }
+    // Every other reason is about our one connection; a stand-in wsi is not it.
+    if (!wsi || callbackWsi != wsi) return 0;
     switch (reason) {
+        case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+            return onAppendHeaders(callbackWsi, static_cast<char**>(in), len);
+        case LWS_CALLBACK_CLIENT_CONFIRM_EXTENSION_SUPPORTED:
+            // Nonzero: not offered.
+            return target.options.compression ? 0 : 1;
+        case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
+            onPreEstablish(callbackWsi);
+            return 0;
         case LWS_CALLBACK_CLIENT_ESTABLISHED:
             onEstablished(callbackWsi);
             return 0;
         case LWS_CALLBACK_CLIENT_RECEIVE:
             return onReceive(callbackWsi, in, len);
+        case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+            onPong(in, len);
+            return 0;
         case LWS_CALLBACK_CLIENT_WRITEABLE:
             return onWriteable(callbackWsi);
-        case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-            lastHeard = std::chrono::steady_clock::now();
-            return 0;
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
             return onPeerClose(callbackWsi, in, len);
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-            finish(0, {}, describeConnectError(callbackWsi, in));
+            onConnectionError(callbackWsi, in);
             return 0;
         case LWS_CALLBACK_CLIENT_CLOSED:
             onClosed();
             return 0;
         case LWS_CALLBACK_WSI_DESTROY:
-            // lws 4.1.6 reports a server that never answers the upgrade only this way.
-            if (callbackWsi == wsi) {
-                wsi = nullptr;
-                if (!finished)
-                    finish(0, {}, "the server closed the connection during the handshake");
-            }
-            return 0;
-        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-            // Never return -1 here: it would free the event pipe lws_cancel_service() writes.
-            onWakeRequests();
+            onWsiDestroyed();
             return 0;
         default:
             return 0;
     }
 }
 
-void Channel::Connection::onEstablished(lws* callbackWsi) {
-    established = true;
+// ---- Requests ----
+
+void Channel::Worker::onWakeRequests() {
+    if (mailbox) {
+        std::optional<ResolveResult> result;
+        {
+            std::lock_guard<std::mutex> lock(mailbox->mutex);
+            result = std::move(mailbox->result);
+            mailbox->result.reset();
+        }
+        if (result) onResolved(std::move(*result));
+    }
+    std::deque<Request> requests;
+    bool resumeReading, writeWanted;
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        requests.swap(shared.requests);
+        resumeReading = readingPaused && !shared.readingPaused;
+        writeWanted = !shared.outgoing.empty() || !shared.controls.empty();
+    }
+    for (auto& request : requests) {
+        if (auto* connect = std::get_if<ConnectRequest>(&request))
+            handleConnect(std::move(*connect));
+        else
+            handleDisconnect(std::move(std::get<DisconnectRequest>(request)));
+    }
+    if (!wsi || !established || !attemptActive) return;
+    if (resumeReading) {
+        readingPaused = false;
+        lastHeard = SteadyClock::now();  // Our pause was no silence of the peer's.
+        lws_rx_flow_control(wsi, 1);
+    }
+    if (writeWanted || closeWanted) lws_callback_on_writable(wsi);
+}
+
+void Channel::Worker::handleConnect(ConnectRequest request) {
+    reconnectTimer.cancel();
+    reconnectDue = false;
+    if (attemptActive) {
+        nextConnect = std::move(request);
+        switching = true;
+        if (established) {
+            // The message being written finishes; then 1000, then the new connection.
+            if (!closeWanted) closeWanted = DisconnectRequest{};
+            lws_callback_on_writable(wsi);
+        } else {
+            cancelAttempt("connect() to another URL replaced this attempt");
+        }
+        return;
+    }
+    if (wsi) {  // The last connection ended but lws has not let go of it yet.
+        nextConnect = std::move(request);
+        return;
+    }
+    startAttempt(request);
+}
+
+void Channel::Worker::handleDisconnect(DisconnectRequest request) {
+    const bool connectWaiting = nextConnect.has_value();
+    nextConnect.reset();
+    switching = false;
+    if (attemptActive) {
+        if (established) {
+            if (!closeWanted) closeWanted = std::move(request);
+            lws_callback_on_writable(wsi);
+        } else {
+            cancelAttempt("disconnected before the connection was established");
+        }
+        return;
+    }
+    if (!reconnectDue && !connectWaiting) return;  // Closed already.
+    if (reconnectDue) {
+        reconnectTimer.cancel();
+        reconnectDue = false;
+        status.failure = FailureStage::kCancelled;
+        status.error = "reconnecting was cancelled";
+    }
+    giveUp();
+}
+
+void Channel::Worker::startAttempt(const ConnectRequest& request) {
+    target = request;
+    ++connection;
+    attemptActive = true;
+    established = false;
+    readingPaused = false;
+    closeWanted.reset();
+    switching = false;
+    closeFrameSent = closeFrameDue = peerClosed = false;
+    sentCloseCode = peerCloseCode = 0;
+    sentCloseReason.clear();
+    peerCloseReason.clear();
+    failureStage = FailureStage::kNone;
+    failure.clear();
+    tlsError.clear();
+    outstandingPings.clear();
+    keepalivePingDue = false;
+    assembler.emplace(request.options.maxMessageBytes);
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        shared.idle = false;
+    }
+    status = ChannelStatus{};
+    status.url = request.failure == FailureStage::kNone ? request.url.toString() : request.urlText;
+    if (request.failure != FailureStage::kNone) {
+        finish(request.failure, 0, {}, request.error);
+        return;
+    }
+    status.state = ReadyState::kConnecting;
+    connectTimer.schedule(context, request.options.connectTimeout.count() * LWS_US_PER_MS);
+    if (isNumericHost(request.url.host)) {
+        status.stage = ConnectStage::kTcp;
+        publishState();
+        startLws(request.url.host);
+        return;
+    }
+    status.stage = ConnectStage::kResolving;
+    publishState();
+    mailbox = std::make_shared<ResolveMailbox>();
+    mailbox->worker = &service;
+    // Detached: a resolver that never returns holds up nothing. It keeps the mailbox (and its
+    // own copy of the resolver) alive, and wakes the worker only while the attempt wants it.
+    std::thread([box = mailbox, resolve = resolver, host = request.url.host] {
+        ResolveResult result = resolve(host);
+        std::lock_guard<std::mutex> lock(box->mutex);
+        if (box->abandoned) return;
+        box->result = std::move(result);
+        box->worker->wake();
+    }).detach();
+}
+
+void Channel::Worker::onResolved(ResolveResult result) {
+    mailbox.reset();
+    if (!attemptActive) return;
+    if (auto* error = std::get_if<std::string>(&result)) {
+        finish(FailureStage::kDns, 0, {}, "cannot connect to " + status.url + ": " + *error);
+        return;
+    }
+    status.stage = ConnectStage::kTcp;
+    publishState();
+    startLws(std::get<ResolvedAddress>(result).numericHost);
+}
+
+// The vhost carries the TLS files (lws 4.1.6 reads them per vhost): kept while they stay the
+// same, else replaced. Only called while no wsi exists, so the old one is unbound and
+// lws_vhost_destroy() frees it at once (with a wsi bound, 4.1.6 would only defer it).
+bool Channel::Worker::useVhost(const ConnectRequest& request) {
+    VhostConfig wanted{request.url.secure, {}, {}, {}};
+    if (request.url.secure)
+        wanted = VhostConfig{true, request.options.tls.caFile, request.options.tls.certFile,
+                             request.options.tls.keyFile};
+    if (vhost && wanted == vhostConfig) return true;
+    if (vhost) lws_vhost_destroy(vhost);
+    vhost = nullptr;
+
+    static const lws_protocols kProtocols[] = {
+        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
+        {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+    };
+    // Offered unless a connection says otherwise (CLIENT_CONFIRM_EXTENSION_SUPPORTED).
+    static const lws_extension kExtensions[] = {
+        {"permessage-deflate", lws_extension_callback_pm_deflate,
+         "permessage-deflate; client_max_window_bits"},
+        {nullptr, nullptr, nullptr},
+    };
+    lws_context_creation_info info;
+    initContextInfo(info, this, wanted.secure);
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = kProtocols;
+    info.extensions = kExtensions;
+    const std::string name = "wsdemo-" + std::to_string(++vhostCount);
+    info.vhost_name = name.c_str();
+    if (!wanted.caFile.empty()) info.client_ssl_ca_filepath = wanted.caFile.c_str();
+    if (!wanted.certFile.empty()) info.client_ssl_cert_filepath = wanted.certFile.c_str();
+    if (!wanted.keyFile.empty()) info.client_ssl_private_key_filepath = wanted.keyFile.c_str();
+    vhost = lws_create_vhost(context, &info);
+    if (!vhost) return false;
+    vhostConfig = wanted;
+    return true;
+}
+
+void Channel::Worker::startLws(const std::string& numericHost) {
+    const WsUrl& url = target.url;
+    if (!useVhost(target)) {
+        finish(FailureStage::kOptions, 0, {},
+               "cannot connect to " + status.url +
+                   ": the TLS files could not be loaded (not PEM, or the key does not match "
+                   "the certificate)");
+        return;
+    }
+    // Host header, SNI and the certificate's name check all use `host` (lws 4.1.6:
+    // lws_ssl_client_bio_create() reads the stashed host, the handshake _WSI_TOKEN_CLIENT_HOST
+    // made from it); `address` is only resolved (numeric here) and connected to. The port only
+    // when it is not the scheme's default (RFC 6455 4.1).
+    const bool defaultPort = url.port == (url.secure ? 443 : 80);
+    const bool ipv6 = url.host.find(':') != std::string::npos;
+    std::string hostHeader = ipv6 ? "[" + url.host + "]" : url.host;
+    if (!defaultPort) hostHeader += ":" + std::to_string(url.port);
+    std::string protocols;
+    for (const std::string& name : target.options.subprotocols)
+        protocols += (protocols.empty() ? "" : ", ") + name;
+
+    lws_client_connect_info connect;
+    std::memset(&connect, 0, sizeof connect);
+    connect.context = context;
+    connect.vhost = vhost;
+    connect.address = numericHost.c_str();
+    connect.port = url.port;
+    connect.path = url.path.c_str();
+    connect.host = hostHeader.c_str();
+    if (!protocols.empty()) connect.protocol = protocols.c_str();
+    if (url.secure) {
+        connect.ssl_connection = LCCSCF_USE_SSL;
+        if (!target.options.tls.verifyCertificate)
+            connect.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_ALLOW_EXPIRED;
+        if (!target.options.tls.verifyHostname)
+            connect.ssl_connection |= LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
+    }
+    connect.local_protocol_name = kProtocolName;
+    connect.pwsi = &wsi;
+    if (!lws_client_connect_via_info(&connect) && attemptActive)
+        finish(FailureStage::kTcp, 0, {},
+               "cannot connect to " + status.url + ": libwebsockets could not start it");
+}
+
+// Gives up an attempt that has not opened: at once, whatever lws still does with it.
+void Channel::Worker::cancelAttempt(std::string error) {
+    if (mailbox) {
+        std::lock_guard<std::mutex> lock(mailbox->mutex);
+        mailbox->abandoned = true;
+    }
+    mailbox.reset();
+    if (wsi) lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    finish(FailureStage::kCancelled, 0, {}, std::move(error));
+}
+
+// The attempt is over: publish its kClosed status, then reconnect, switch or give up.
+void Channel::Worker::finish(FailureStage failureAt, uint16_t closeCode, std::string closeReason,
+                             std::string error) {
+    if (!attemptActive) return;
+    attemptActive = false;
     connectTimer.cancel();
-    lastHeard = std::chrono::steady_clock::now();
-    if (channel.options_.keepaliveInterval.count() > 0)
-        keepaliveTimer.schedule(lws_get_context(callbackWsi),
-                                channel.options_.keepaliveInterval.count() * LWS_US_PER_MS / 4);
-    ChannelEvent opened;
-    opened.kind = ChannelEvent::Kind::kOpened;
-    setState(ReadyState::kOpen);
-    publish(std::move(opened));
+    closeTimer.cancel();
+    keepaliveTimer.cancel();
+    if (assembler) assembler->reset();  // A message cut off by the end is never published.
+    writer.reset();
+    const auto& reconnect = target.options.reconnect;
+    const bool ourClose = closeWanted && !switching;
+    const bool willReconnect =
+        !destroying && !ourClose && !nextConnect && reconnect.enabled &&
+        failureAt != FailureStage::kUrl && failureAt != FailureStage::kOptions &&
+        failureAt != FailureStage::kCancelled &&
+        (reconnect.maxAttempts == 0 || reconnectAttempt < reconnect.maxAttempts);
+    if (inFlight) {
+        // Cut off: the peer never had it whole. It goes again, first, on the next connection.
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        shared.outgoingBytes += inFlight->data.size() + kQueuedMessageOverhead;
+        shared.outgoing.push_front(std::move(inFlight));
+        inFlight.reset();
+    }
+    status.state = ReadyState::kClosed;
+    status.failure = established ? FailureStage::kNone : failureAt;
+    if (established) {
+        status.closeCode = closeCode;
+        status.closeReason = std::move(closeReason);
+    }
+    status.error = std::move(error);
+    if (nextConnect) {
+        publishState();
+        if (!wsi) kickTimer.schedule(context, 1);  // Else WSI_DESTROY kicks.
+        return;
+    }
+    if (willReconnect) {
+        ++reconnectAttempt;
+        const auto delay = reconnectDelay(reconnect, reconnectAttempt,
+                                          std::uniform_real_distribution<double>(0.0, 1.0)(random));
+        reconnectDue = true;
+        publish(StateChanged{status}, ReconnectScheduled{reconnectAttempt, delay});
+        reconnectTimer.schedule(context, delay.count() * LWS_US_PER_MS);
+        return;
+    }
+    giveUp();
+}
+
+// No connection and none coming: what was queued is reported as never sent.
+void Channel::Worker::giveUp() {
+    reconnectAttempt = 0;
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        status.unsentMessages = shared.outgoing.size() + shared.controls.size();
+        shared.outgoing.clear();
+        shared.controls.clear();
+        shared.outgoingBytes = 0;
+        bool connectComing = false;
+        for (const auto& request : shared.requests)
+            connectComing |= std::holds_alternative<ConnectRequest>(request);
+        if (!connectComing) shared.accepting = false;
+    }
+    if (connection > 0) publishState();
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.idle = true;
+    shared.idleChanged.notify_all();
+}
+
+void Channel::Worker::onKick() {
+    if (destroying || wsi || attemptActive || !nextConnect) return;
+    ConnectRequest request = std::move(*nextConnect);
+    nextConnect.reset();
+    startAttempt(request);
+}
+
+void Channel::Worker::onReconnectDue() {
+    reconnectDue = false;
+    if (wsi) {  // lws still holds the last connection: never two at once.
+        reconnectDue = true;
+        reconnectTimer.schedule(context, 10 * LWS_US_PER_MS);
+        return;
+    }
+    startAttempt(target);
+}
+
+void Channel::Worker::onConnectTimeout() {
+    if (!attemptActive || established) return;
+    if (mailbox) {
+        std::lock_guard<std::mutex> lock(mailbox->mutex);
+        mailbox->abandoned = true;
+    }
+    mailbox.reset();
+    if (wsi) lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    finish(FailureStage::kTimeout, 0, {},
+           "cannot connect to " + status.url + ": no WebSocket handshake within " +
+               secondsText(target.options.connectTimeout));
+}
+
+void Channel::Worker::onCloseTimeout() {
+    if (!wsi || !attemptActive) return;
+    failure = "the server did not complete the closing handshake within " +
+              secondsText(limits.closeTimeout);
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+// Runs every quarter interval. A ping goes out once half an interval has passed in silence
+// (three quarters at the latest), so its answer has a quarter interval or more to come back.
+// While we ourselves stopped reading, the peer's frames wait unread: that is not its silence.
+void Channel::Worker::onKeepaliveTick() {
+    if (!wsi || !established || !attemptActive) return;
+    const auto interval = target.options.pingInterval;
+    const auto now = SteadyClock::now();
+    if (readingPaused) lastHeard = now;
+    const auto silence = now - lastHeard;
+    if (silence >= interval) {
+        // A peer that answers nothing will not answer a close frame either: drop it.
+        failure = "the server did not answer pings for " + secondsText(interval);
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        return;
+    }
+    if (silence >= interval / 2) {
+        keepalivePingDue = true;
+        lws_callback_on_writable(wsi);
+    }
+    keepaliveTimer.schedule(context, interval.count() * LWS_US_PER_MS / 4);
+}
+
+// ---- The connection's callbacks ----
+
+void Channel::Worker::onCertificateVerified(X509_STORE_CTX* store, bool ok) {
+    if (!attemptActive) return;
+    if (status.stage == ConnectStage::kTcp) {
+        status.stage = ConnectStage::kTls;  // TCP is up: the certificate is being checked.
+        publishState();
+    }
+    if (ok || !tlsError.empty()) return;  // The first error is the one that explains.
+    const int error = X509_STORE_CTX_get_error(store);
+    tlsError = std::string("the server's TLS certificate was rejected: ") +
+               X509_verify_cert_error_string(error);
+}
+
+int Channel::Worker::onAppendHeaders(lws* callbackWsi, char** position, std::size_t space) {
+    if (!attemptActive) return -1;
+    status.stage = ConnectStage::kUpgrade;
+    publishState();
+    auto** p = reinterpret_cast<unsigned char**>(position);
+    unsigned char* end = *p + space;
+    const auto add = [&](const std::string& name, const std::string& value) {
+        const std::string field = name + ":";
+        return lws_add_http_header_by_name(callbackWsi,
+                                           reinterpret_cast<const unsigned char*>(field.c_str()),
+                                           reinterpret_cast<const unsigned char*>(value.data()),
+                                           static_cast<int>(value.size()), p, end) == 0;
+    };
+    bool fits = target.options.origin.empty() || add("Origin", target.options.origin);
+    for (const Header& header : target.options.headers)
+        fits = fits && add(header.name, header.value);
+    if (fits) return 0;
+    failureStage = FailureStage::kOptions;
+    failure = "the extra request headers do not fit in the " + std::to_string(space) +
+              " bytes left for them";
+    return -1;
+}
+
+// The response's headers are still there (lws drops them before ESTABLISHED).
+void Channel::Worker::onPreEstablish(lws* callbackWsi) {
+    const auto header = [&](lws_token_indexes token) {
+        const int length = lws_hdr_total_length(callbackWsi, token);
+        if (length <= 0) return std::string();
+        std::string text(static_cast<std::size_t>(length) + 1, '\0');
+        const int copied = lws_hdr_copy(callbackWsi, text.data(), length + 1, token);
+        text.resize(copied > 0 ? static_cast<std::size_t>(copied) : 0);
+        return text;
+    };
+    status.protocol = header(WSI_TOKEN_PROTOCOL);
+    status.extensions = header(WSI_TOKEN_EXTENSIONS);
+}
+
+void Channel::Worker::onEstablished(lws* callbackWsi) {
+    established = true;
+    reconnectAttempt = 0;
+    connectTimer.cancel();
+    lastHeard = SteadyClock::now();
+    const auto interval = target.options.pingInterval;
+    if (interval.count() > 0)
+        keepaliveTimer.schedule(context, interval.count() * LWS_US_PER_MS / 4);
+    status.state = ReadyState::kOpen;
+    publishState();
     lws_callback_on_writable(callbackWsi);  // Messages sent while connecting, or a close.
 }
 
-int Channel::Connection::onReceive(lws* callbackWsi, const void* in, std::size_t len) {
-    lastHeard = std::chrono::steady_clock::now();
-    if (!failure.empty()) return 0;  // Failing: what is still in lws's buffer is dropped.
-    switch (assembler.append(callbackWsi, in, len)) {
+int Channel::Worker::onReceive(lws* callbackWsi, const void* in, std::size_t len) {
+    lastHeard = SteadyClock::now();
+    if (closeFrameDue || closeFrameSent) return 0;  // Failing or closing: dropped.
+    switch (assembler->append(callbackWsi, in, len)) {
         case MessageAssembler::Result::kIncomplete:
             return 0;
         case MessageAssembler::Result::kTooBig:
             return failFromReceive(callbackWsi, CloseCode::kMessageTooBig, "message too big",
                                    "received a message larger than the limit of " +
-                                       std::to_string(channel.options_.maxMessageBytes) + " bytes");
+                                       std::to_string(target.options.maxMessageBytes) + " bytes");
         case MessageAssembler::Result::kInvalidUtf8:
             return failFromReceive(callbackWsi, CloseCode::kInvalidPayload, "invalid UTF-8",
                                    "received a text message that is not valid UTF-8");
         case MessageAssembler::Result::kComplete:
             break;
     }
-    ChannelEvent event;
-    event.kind = ChannelEvent::Kind::kMessage;
-    Message message = assembler.take();
-    message.receivedAt = std::chrono::steady_clock::now();
-    event.message = std::make_shared<const Message>(std::move(message));
-    publish(std::move(event));
+    Message message = assembler->take();
+    message.receivedAt = SteadyClock::now();
+    publish(MessageReceived{std::make_shared<const Message>(std::move(message))});
     return 0;
 }
 
-// Closes with our code and reason; returning its -1 from the callback makes lws send it.
-int Channel::Connection::failConnection(lws* callbackWsi, uint16_t code, const char* reason,
-                                        std::string error) {
-    failure = std::move(error);
-    sentCloseCode = code;
-    sentCloseReason = reason;
-    closeFrameSent = true;
-    return closeWith(callbackWsi, code, sentCloseReason);
+void Channel::Worker::onPong(const void* in, std::size_t len) {
+    const auto now = SteadyClock::now();
+    lastHeard = now;
+    PongReceived pong{std::string(static_cast<const char*>(in), len), std::nullopt};
+    // Ours, oldest first; the pings before it went unanswered (a peer may answer only the
+    // latest).
+    const auto match =
+        std::find_if(outstandingPings.begin(), outstandingPings.end(),
+                     [&](const OutstandingPing& ping) { return ping.payload == pong.payload; });
+    if (match != outstandingPings.end()) {
+        pong.roundTrip =
+            std::max(std::chrono::microseconds(1),
+                     std::chrono::duration_cast<std::chrono::microseconds>(now - match->sentAt));
+        outstandingPings.erase(outstandingPings.begin(), match + 1);
+    }
+    publish(std::move(pong));
 }
 
 // RECEIVE must not return -1 in the middle of a frame: lws 4.1.6 then writes past the end of
 // its receive buffer (valgrind: "invalid write ... 0 bytes after a block of size 4,116").
 // The close frame goes out from the next WRITEABLE instead; what arrives until then is dropped.
-int Channel::Connection::failFromReceive(lws* callbackWsi, uint16_t code, const char* reason,
-                                         std::string error) {
+int Channel::Worker::failFromReceive(lws* callbackWsi, uint16_t code, const char* reason,
+                                     std::string error) {
     failure = std::move(error);
     sentCloseCode = code;
     sentCloseReason = reason;
@@ -367,229 +1019,212 @@ int Channel::Connection::failFromReceive(lws* callbackWsi, uint16_t code, const 
     return 0;
 }
 
-int Channel::Connection::onWriteable(lws* callbackWsi) {
+int Channel::Worker::sendCloseFrame(lws* callbackWsi, uint16_t code, const std::string& reason) {
+    closeFrameSent = true;
+    sentCloseCode = code;
+    sentCloseReason = reason;
+    if (!peerClosed) status.closedBy = CloseInitiator::kClient;
+    status.state = ReadyState::kClosing;
+    publishState();
+    closeTimer.schedule(context, limits.closeTimeout.count() * LWS_US_PER_MS);
+    // lws writes the close frame and waits for the peer's.
+    return closeWith(callbackWsi, code, reason);
+}
+
+bool Channel::Worker::writeControlFrames(lws* callbackWsi) {
+    // Control frames may go between the fragments of a message, never inside a frame.
+    while (!lws_partial_buffered(callbackWsi)) {
+        ControlFrame frame;
+        bool keepalive = false;
+        if (keepalivePingDue) {
+            keepalivePingDue = false;
+            keepalive = true;
+        } else {
+            std::lock_guard<std::mutex> lock(shared.mutex);
+            if (shared.controls.empty()) return true;
+            frame = std::move(shared.controls.front());
+            shared.controls.pop_front();
+            shared.outgoingBytes -= frame.payload.size() + kQueuedMessageOverhead;
+        }
+        unsigned char buffer[LWS_PRE + kMaxControlPayload];
+        std::memcpy(buffer + LWS_PRE, frame.payload.data(), frame.payload.size());
+        const auto kind = frame.ping ? LWS_WRITE_PING : LWS_WRITE_PONG;
+        if (lws_write(callbackWsi, buffer + LWS_PRE, frame.payload.size(), kind) <
+            static_cast<int>(frame.payload.size()))
+            return false;
+        if (frame.ping) {
+            if (outstandingPings.size() == kMaxOutstandingPings) outstandingPings.pop_front();
+            outstandingPings.push_back({frame.payload, SteadyClock::now()});
+            publish(PingSent{std::move(frame.payload), keepalive});
+        } else {
+            publish(PongSent{std::move(frame.payload)});
+        }
+    }
+    return true;
+}
+
+int Channel::Worker::onWriteable(lws* callbackWsi) {
     if (closeFrameDue) {
         closeFrameDue = false;
-        closeFrameSent = true;
-        return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
+        return sendCloseFrame(callbackWsi, sentCloseCode, sentCloseReason);
     }
-    if (pingDue) {
-        // Control frames may go between the fragments of a message.
-        pingDue = false;
-        unsigned char ping[LWS_PRE];
-        if (lws_write(callbackWsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0) return -1;
+    // After the close frame lws calls once more: returning -1 would cut the handshake short.
+    if (closeFrameSent) return 0;
+    if (!writeControlFrames(callbackWsi)) return -1;
+    bool wrote = false;
+    const auto next = [&]() -> MessagePtr {
+        if (switching) return nullptr;  // The next connection takes the rest of the queue.
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (shared.outgoing.empty()) return nullptr;
+        inFlight = std::move(shared.outgoing.front());
+        shared.outgoing.pop_front();
+        shared.outgoingBytes -= inFlight->data.size() + kQueuedMessageOverhead;
+        wrote = true;
+        return inFlight;
+    };
+    const auto written = [&](const MessagePtr& message) {
+        inFlight.reset();
+        publish(MessageSent{message});
+    };
+    switch (writer.write(callbackWsi, next, written)) {
+        case MessageWriter::Result::kFailed:
+            return -1;
+        case MessageWriter::Result::kMore:
+            lws_callback_on_writable(callbackWsi);
+            return 0;
+        case MessageWriter::Result::kIdle:
+            break;
+    }
+    if (!closeWanted) return 0;
+    // The close frame gets a callback of its own, once lws holds nothing partly written:
+    // closing with bytes still buffered makes the peer see 1006.
+    if (wrote || lws_partial_buffered(callbackWsi)) {
         lws_callback_on_writable(callbackWsi);
         return 0;
     }
-    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
-        if (!writing) {
-            bool closeNow = false;
-            {
-                std::lock_guard<std::mutex> lock(channel.mutex_);
-                if (!channel.outgoing_.empty()) {
-                    Message& next = channel.outgoing_.front();
-                    writing = std::make_unique<OutgoingMessage>(next);
-                    channel.outgoingBytes_ -= next.data.size();
-                    channel.outgoing_.pop_front();
-                } else if (channel.closeRequested_ && !closeFrameSent) {
-                    closeNow = true;
-                    sentCloseCode = channel.requestedCloseCode_;
-                    sentCloseReason = channel.requestedCloseReason_;
-                }
-            }
-            if (closeNow) {
-                if (frame > 0) break;  // The close frame gets a callback of its own.
-                closeFrameSent = true;
-                setState(ReadyState::kClosing);
-                // lws writes the close frame and waits for the peer's.
-                return closeWith(callbackWsi, sentCloseCode, sentCloseReason);
-            }
-            if (!writing) return 0;  // Nothing more to write.
-        }
-        if (!writing->writeNextChunk(callbackWsi)) return -1;
-        if (writing->done()) writing.reset();
-        if (lws_partial_buffered(callbackWsi)) break;  // The socket is full: wait for it.
-    }
-    lws_callback_on_writable(callbackWsi);  // The next chunk, message or close.
-    return 0;
+    return sendCloseFrame(callbackWsi, closeWanted->code, closeWanted->reason);
 }
 
-void Channel::Connection::onConnectTimeout() {
-    const double seconds = static_cast<double>(channel.options_.connectTimeout.count()) / 1000.0;
-    char text[96];
-    std::snprintf(text, sizeof text, "no WebSocket handshake within %.1f s", seconds);
-    finish(0, {}, text);
-}
-
-void Channel::Connection::onCertificateVerified(X509_STORE_CTX* store, bool ok) {
-    if (ok || !tlsError.empty()) return;  // The first error is the one that explains.
-    const int error = X509_STORE_CTX_get_error(store);
-    tlsError = std::string("the server's TLS certificate was rejected: ") +
-               X509_verify_cert_error_string(error);
-}
-
-// Runs every quarter interval. A ping goes out once half an interval has passed in silence
-// (three quarters at the latest), so its answer has a quarter interval or more to come back.
-void Channel::Connection::onKeepaliveTick() {
-    if (!wsi || finished) return;
-    const auto interval = channel.options_.keepaliveInterval;
-    const auto silence = std::chrono::steady_clock::now() - lastHeard;
-    if (silence >= interval) {
-        // A peer that answers nothing will not answer a close frame either: drop it.
-        const double seconds = static_cast<double>(interval.count()) / 1000.0;
-        char text[96];
-        std::snprintf(text, sizeof text, "the server did not answer pings for %.1f s", seconds);
-        failure = text;
-        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        return;
-    }
-    if (silence >= interval / 2) {
-        pingDue = true;
-        lws_callback_on_writable(wsi);
-    }
-    keepaliveTimer.schedule(lws_get_context(wsi), interval.count() * LWS_US_PER_MS / 4);
-}
-
-int Channel::Connection::onPeerClose(lws* callbackWsi, const void* in, std::size_t len) {
-    lastHeard = std::chrono::steady_clock::now();
+int Channel::Worker::onPeerClose(lws* callbackWsi, const void* in, std::size_t len) {
+    lastHeard = SteadyClock::now();
     // lws 4.1.6 turns codes 1005, 1006, 1012-1015 and those under 3000 it does not know into
     // 1002 before we see them, but passes 1 byte, codes from 5000 up and any reason bytes on.
     const auto parsed = parseClosePayload(std::string_view(static_cast<const char*>(in), len));
-    if (const auto* bad = std::get_if<ClosePayloadError>(&parsed))
-        return failConnection(
+    if (const auto* bad = std::get_if<ClosePayloadError>(&parsed)) {
+        failure = "the server sent " + bad->error;
+        return sendCloseFrame(
             callbackWsi, bad->answerCode,
-            bad->answerCode == CloseCode::kProtocolError ? "bad close frame" : "invalid UTF-8",
-            "the server sent " + bad->error);
+            bad->answerCode == CloseCode::kProtocolError ? "bad close frame" : "invalid UTF-8");
+    }
+    peerClosed = true;
     peerCloseCode = std::get<ClosePayload>(parsed).code;
     peerCloseReason = std::get<ClosePayload>(parsed).reason;
-    setState(ReadyState::kClosing);
+    if (!closeFrameSent) {
+        status.closedBy = CloseInitiator::kServer;
+        status.state = ReadyState::kClosing;
+        publishState();
+    }
     return 0;
 }
 
-void Channel::Connection::onClosed() {
+void Channel::Worker::onClosed() {
     if (!failure.empty()) {
-        finish(closeFrameSent ? sentCloseCode : CloseCode::kAbnormal,
+        finish(failureStage, closeFrameSent ? sentCloseCode : CloseCode::kAbnormal,
                closeFrameSent ? sentCloseReason : std::string(), failure);
-    } else if (peerCloseCode) {
-        finish(peerCloseCode, peerCloseReason, {});
+    } else if (peerClosed) {
+        finish(FailureStage::kNone, peerCloseCode, peerCloseReason, {});
     } else if (closeFrameSent) {
-        finish(sentCloseCode, sentCloseReason, {});
+        finish(FailureStage::kNone, sentCloseCode, sentCloseReason, {});
     } else {
         // lws 4.1.6 answers a protocol violation (reserved bits or opcodes, bad control
         // frames...) by dropping TCP the same way, with nothing that tells the two apart.
-        finish(CloseCode::kAbnormal, {},
+        status.closedBy = CloseInitiator::kNone;
+        finish(FailureStage::kNone, CloseCode::kAbnormal, {},
                "the connection was dropped without a close frame (by the network, the server, "
                "or for a protocol violation)");
     }
 }
 
-void Channel::Connection::onWakeRequests() {
-    bool stop, closeRequested, resumeReading, messagesQueued;
-    {
-        std::lock_guard<std::mutex> lock(channel.mutex_);
-        stop = channel.stopRequested_;
-        closeRequested = channel.closeRequested_;
-        resumeReading = readingPaused && !channel.rxPaused_;
-        messagesQueued = !channel.outgoing_.empty();
+void Channel::Worker::onConnectionError(lws* callbackWsi, const void* in) {
+    const std::string text = "cannot connect to " + status.url + ": ";
+    const unsigned int httpStatus = lws_http_client_http_response(callbackWsi);
+    const std::string detail = in ? static_cast<const char*>(in) : "";
+    if (!failure.empty()) {
+        finish(failureStage, 0, {}, text + failure);
+    } else if (httpStatus && httpStatus != 101) {
+        finish(FailureStage::kHttp, 0, {},
+               text + "the server answered HTTP " + std::to_string(httpStatus) +
+                   " instead of 101 Switching Protocols");
+    } else if (!tlsError.empty()) {
+        finish(FailureStage::kTls, 0, {}, text + tlsError);
+    } else if (detail == "Unable to connect") {
+        // lws 4.1.6 says only this for every failed TCP connect, and has closed the socket
+        // (and with it SO_ERROR) by the time we hear of it.
+        finish(FailureStage::kTcp, 0, {},
+               text + "the TCP connection was refused, or the host is unreachable");
+    } else if (detail.rfind("connect SSL err", 0) == 0) {
+        // OpenSSL's own text for a failed handshake says nothing a user can act on.
+        finish(FailureStage::kTls, 0, {},
+               text + "the TLS handshake failed (is this a TLS server?): " + detail);
+    } else {
+        const FailureStage stage = status.stage == ConnectStage::kUpgrade ? FailureStage::kHttp
+                                   : status.stage == ConnectStage::kTls   ? FailureStage::kTls
+                                                                          : FailureStage::kTcp;
+        finish(stage, 0, {}, text + (detail.empty() ? "unknown error" : detail));
     }
-    if (stop || !wsi || finished) return;  // The service loop sees stop and ends.
-    if (!established) {
-        // Queued messages go before the close, so the handshake must finish first; with
-        // nothing queued there is nothing to wait for.
-        if (closeRequested && !messagesQueued)
-            finish(0, {}, "closed before the connection was established");
-        return;
-    }
-    if (resumeReading) {
-        readingPaused = false;
-        lws_rx_flow_control(wsi, 1);
-    }
-    if (messagesQueued || closeRequested) lws_callback_on_writable(wsi);
 }
 
-void Channel::Connection::publish(ChannelEvent event) {
-    bool pauseReading = false;
+void Channel::Worker::onWsiDestroyed() {
+    wsi = nullptr;
+    // lws 4.1.6 reports a server that never answers the upgrade only this way.
+    if (attemptActive)
+        finish(FailureStage::kHttp, 0, {},
+               "cannot connect to " + status.url +
+                   ": the server closed the connection during the handshake");
+    // The next connection starts outside this wsi's callbacks, once lws has let go of it.
+    if (nextConnect && !destroying) kickTimer.schedule(context, 1);
+}
+
+// ---- Events ----
+
+void Channel::Worker::pauseReadingIfFull(std::unique_lock<std::mutex>& lock) {
+    const bool full = shared.events.size() >= limits.maxQueuedEvents ||
+                      shared.eventBytes >= limits.maxQueuedEventBytes;
+    if (!full || readingPaused || !wsi || !established) return;
+    shared.readingPaused = true;
+    lock.unlock();
+    readingPaused = true;
+    lws_rx_flow_control(wsi, 0);
+}
+
+// Several events go in under one lock: a consumer never sees the first without the rest
+// (a kClosed status without the reconnect that follows it).
+template <class... What>
+void Channel::Worker::publish(What... whats) {
     bool wasEmpty;
     {
-        std::lock_guard<std::mutex> lock(channel.mutex_);
-        if (event.kind == ChannelEvent::Kind::kMessage) channel.latest_ = event.message;
-        wasEmpty = channel.events_.empty();
-        channel.events_.push_back(std::move(event));
-        if (channel.events_.size() >= channel.options_.maxQueuedEvents && !readingPaused) {
-            channel.rxPaused_ = true;
-            pauseReading = true;
-        }
-    }
-    if (pauseReading && wsi) {
-        readingPaused = true;
-        lws_rx_flow_control(wsi, 0);
+        std::unique_lock<std::mutex> lock(shared.mutex);
+        wasEmpty = shared.events.empty();
+        const auto now = SteadyClock::now();
+        const auto add = [&](auto what) {
+            using Kind = decltype(what);
+            if constexpr (std::is_same_v<Kind, MessageReceived>) {
+                shared.latest = what.message;
+                shared.eventBytes += what.message->data.size();
+            }
+            if constexpr (std::is_same_v<Kind, StateChanged>) shared.status = what.status;
+            shared.events.push_back(ChannelEvent{now, connection, std::move(what)});
+        };
+        (add(std::move(whats)), ...);
+        if (!destroying) pauseReadingIfFull(lock);
     }
     // A consumer drains every event it is woken for: a wake for a queue that already held
     // events would find nothing new to wait for.
-    if (wasEmpty && channel.options_.onWake) channel.options_.onWake();
+    if (wasEmpty && onWake) onWake();
 }
 
-void Channel::Connection::setState(ReadyState state) {
-    {
-        std::lock_guard<std::mutex> lock(channel.mutex_);
-        if (channel.status_.state == ReadyState::kClosed) return;
-        channel.status_.state = state;
-    }
-    if (channel.options_.onWake) channel.options_.onWake();
-}
-
-void Channel::Connection::finish(uint16_t closeCode, std::string closeReason, std::string error) {
-    if (finished) return;
-    finished = true;
-    assembler.reset();  // A message cut off by the end of the connection is never published.
-    writing.reset();
-    connectTimer.cancel();
-    keepaliveTimer.cancel();
-    ChannelEvent closed;
-    closed.kind = ChannelEvent::Kind::kClosed;
-    closed.status =
-        ChannelStatus{ReadyState::kClosed, closeCode, std::move(closeReason), std::move(error)};
-    {
-        std::lock_guard<std::mutex> lock(channel.mutex_);
-        channel.status_ = closed.status;
-        channel.events_.push_back(std::move(closed));
-        channel.outgoing_.clear();
-        channel.outgoingBytes_ = 0;
-    }
-    channel.closedCondition_.notify_all();
-    if (channel.options_.onWake) channel.options_.onWake();
-}
-
-std::string Channel::Connection::describeConnectError(lws* callbackWsi, const void* in) const {
-    std::string text = "cannot connect to " + channel.url_.toString() + ": ";
-    const unsigned int httpStatus = callbackWsi ? lws_http_client_http_response(callbackWsi) : 0;
-    if (httpStatus && httpStatus != 101)
-        return text + "the server answered HTTP " + std::to_string(httpStatus) +
-               " instead of 101 Switching Protocols";
-    if (!tlsError.empty()) return text + tlsError;
-    const std::string detail = in ? static_cast<const char*>(in) : "";
-    // lws 4.1.6 says only this for every failed TCP connect, and has closed the socket (and
-    // with it SO_ERROR) by the time we hear of it.
-    if (detail == "Unable to connect")
-        return text + "the TCP connection was refused, or the host is unreachable";
-    // OpenSSL's own text for a failed handshake says nothing a user can act on.
-    if (detail.rfind("connect SSL err", 0) == 0)
-        return text + "the TLS handshake failed (is this a TLS server?): " + detail;
-    return text + (detail.empty() ? "unknown error" : detail);
-}
-
-// lws_client_connect_via_info() fails at once, with no callback, when the host name does not
-// resolve (lws 4.1.6 resolves synchronously). Ask the resolver again for the reason.
-std::string Channel::Connection::describeStartFailure() const {
-    const std::string text = "cannot connect to " + channel.url_.toString() + ": ";
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const int error = getaddrinfo(channel.url_.host.c_str(), nullptr, &hints, &found);
-    if (error != 0)
-        return text + "cannot resolve host '" + channel.url_.host + "': " + gai_strerror(error);
-    freeaddrinfo(found);
-    return text + "libwebsockets could not start the connection";
+void Channel::Worker::publishState() {
+    publish(StateChanged{status});
 }
 
 }  // namespace wsdemo

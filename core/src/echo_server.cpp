@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "ws_framing.h"
 #include "lws_timer.h"
+#include "ws_framing.h"
 
 namespace wsdemo {
 
@@ -28,9 +28,9 @@ struct EchoServer::Service {
     struct Session {
         explicit Session(std::size_t maxMessageBytes) : assembler(maxMessageBytes) {}
         MessageAssembler assembler;
-        std::deque<Message> pending;  // Echoes not yet started.
+        std::deque<MessagePtr> pending;  // Echoes not yet started.
         std::size_t pendingBytes = 0;
-        std::unique_ptr<OutgoingMessage> writing;
+        MessageWriter writer;
         bool readingPaused = false;  // Until the echoes of what was read are written.
         // Set when the client broke a rule: what it sends after is dropped, and the next
         // WRITEABLE closes with this code and reason.
@@ -186,8 +186,8 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
         case MessageAssembler::Result::kComplete:
             break;
     }
-    session.pending.push_back(session.assembler.take());
-    session.pendingBytes += session.pending.back().data.size();
+    session.pending.push_back(std::make_shared<const Message>(session.assembler.take()));
+    session.pendingBytes += session.pending.back()->data.size();
     // A client that sends without reading must not grow our memory: stop reading from it
     // until its echoes are written.
     if (session.pendingBytes > server.options_.maxMessageBytes && !session.readingPaused) {
@@ -201,22 +201,26 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
 int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
     if (session.closeDue) return closeWith(wsi, session.closeDue->first, session.closeDue->second);
     if (stopping) return closeWith(wsi, CloseCode::kGoingAway, "server shutting down");
-    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
-        if (!session.writing) {
-            if (session.pending.empty()) return 0;
-            session.writing = std::make_unique<OutgoingMessage>(session.pending.front());
-            session.pendingBytes -= session.pending.front().data.size();
-            session.pending.pop_front();
-            if (session.pending.empty() && session.readingPaused) {
-                session.readingPaused = false;
-                lws_rx_flow_control(wsi, 1);
-            }
+    const auto next = [&]() -> MessagePtr {
+        if (session.pending.empty()) return nullptr;
+        MessagePtr message = std::move(session.pending.front());
+        session.pending.pop_front();
+        session.pendingBytes -= message->data.size();
+        if (session.pending.empty() && session.readingPaused) {
+            session.readingPaused = false;
+            lws_rx_flow_control(wsi, 1);
         }
-        if (!session.writing->writeNextChunk(wsi)) return -1;
-        if (session.writing->done()) session.writing.reset();
-        if (lws_partial_buffered(wsi)) break;  // The socket is full: wait for it.
+        return message;
+    };
+    switch (session.writer.write(wsi, next, [](const MessagePtr&) {})) {
+        case MessageWriter::Result::kFailed:
+            return -1;
+        case MessageWriter::Result::kMore:
+            lws_callback_on_writable(wsi);
+            return 0;
+        case MessageWriter::Result::kIdle:
+            return 0;
     }
-    if (session.writing || !session.pending.empty()) lws_callback_on_writable(wsi);
     return 0;
 }
 

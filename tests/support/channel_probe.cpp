@@ -5,21 +5,30 @@
 
 namespace wsdemo::test {
 
-ChannelProbe::ChannelProbe(const std::string& url, ChannelOptions options) {
-    auto parsed = parseWsUrl(url);
-    if (auto* error = std::get_if<std::string>(&parsed)) throw std::invalid_argument(*error);
-    options.onWake = [signal = signal_] {
-        std::lock_guard<std::mutex> lock(signal->mutex);
-        ++signal->generation;
-        signal->condition.notify_all();
-    };
-    channel_ = std::make_unique<Channel>(std::get<WsUrl>(parsed), std::move(options));
+ChannelProbe::ChannelProbe(ChannelLimits limits, Resolver resolver) {
+    channel_ = std::make_unique<Channel>(
+        [signal = signal_] {
+            std::lock_guard<std::mutex> lock(signal->mutex);
+            ++signal->generation;
+            signal->condition.notify_all();
+        },
+        limits, std::move(resolver));
+}
+
+ChannelProbe::ChannelProbe(const std::string& url, ConnectOptions options, ChannelLimits limits)
+    : ChannelProbe(limits) {
+    channel_->connect(url, std::move(options));
 }
 
 std::vector<MessagePtr> ChannelProbe::messages() const {
     std::vector<MessagePtr> result;
-    for (const auto& event : events_)
-        if (event.kind == ChannelEvent::Kind::kMessage) result.push_back(event.message);
+    for (const auto& received : of<MessageReceived>()) result.push_back(received.message);
+    return result;
+}
+
+std::vector<ChannelStatus> ChannelProbe::states() const {
+    std::vector<ChannelStatus> result;
+    for (const auto& changed : of<StateChanged>()) result.push_back(changed.status);
     return result;
 }
 
@@ -41,11 +50,14 @@ bool ChannelProbe::waitUntil(const std::function<bool(const std::vector<ChannelE
     }
 }
 
-bool ChannelProbe::waitForOpen(std::chrono::milliseconds timeout) {
+bool ChannelProbe::waitForOpen(std::chrono::milliseconds timeout, std::size_t opensBefore) {
     return waitUntil(
-        [](const auto& events) {
+        [opensBefore](const std::vector<ChannelEvent>& events) {
+            std::size_t opens = 0;
             for (const auto& event : events)
-                if (event.kind == ChannelEvent::Kind::kOpened) return true;
+                if (const auto* changed = std::get_if<StateChanged>(&event.what))
+                    if (changed->status.state == ReadyState::kOpen && ++opens > opensBefore)
+                        return true;
             return false;
         },
         timeout);
@@ -55,18 +67,29 @@ bool ChannelProbe::waitForMessages(std::size_t count, std::chrono::milliseconds 
     return waitUntil([&](const auto&) { return messages().size() >= count; }, timeout);
 }
 
+namespace {
+
+// The last StateChanged, if it is kClosed and nothing after it schedules a reconnect.
+const ChannelStatus* finalClose(const std::vector<ChannelEvent>& events) {
+    for (auto event = events.rbegin(); event != events.rend(); ++event) {
+        if (std::holds_alternative<ReconnectScheduled>(event->what)) return nullptr;
+        if (const auto* changed = std::get_if<StateChanged>(&event->what))
+            return changed->status.state == ReadyState::kClosed ? &changed->status : nullptr;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 bool ChannelProbe::waitForClosed(std::chrono::milliseconds timeout) {
-    return waitUntil(
-        [](const auto& events) {
-            return !events.empty() && events.back().kind == ChannelEvent::Kind::kClosed;
-        },
-        timeout);
+    return waitUntil([](const auto& events) { return finalClose(events) != nullptr; }, timeout);
 }
 
 const ChannelStatus& ChannelProbe::closedStatus() const {
-    if (events_.empty() || events_.back().kind != ChannelEvent::Kind::kClosed)
-        throw std::logic_error("the channel has not closed");
-    return events_.back().status;
+    for (auto event = events_.rbegin(); event != events_.rend(); ++event)
+        if (const auto* changed = std::get_if<StateChanged>(&event->what))
+            if (changed->status.state == ReadyState::kClosed) return changed->status;
+    throw std::logic_error("the channel has not closed");
 }
 
 }  // namespace wsdemo::test
