@@ -139,10 +139,6 @@ MessageWriter::Result MessageWriter::write(lws* wsi, const Next& next, const Wri
     return writeRaw(wsi, next, written);
 }
 
-bool MessageWriter::busy(lws* wsi) const {
-    return current_ != nullptr || lws_partial_buffered(wsi);
-}
-
 void MessageWriter::reset() {
     current_.reset();
     offset_ = 0;

@@ -90,9 +90,12 @@ private:
 // per frame, cost a burst of 32-byte messages one system call each. Three rules keep the raw
 // path within what lws expects: each lws_write() carries whole frames, since lws may send its
 // own pong or close between two writes; no write while lws still holds part of an earlier one
-// (lws_partial_buffered()); and none while an extension (permessage-deflate) is active on the
-// connection, as lws turns the next write into a continuation while it drains compressed
-// output. With permessage-deflate, lws frames each fragment itself.
+// (lws_partial_buffered()); and, while permessage-deflate is active on the connection, only
+// empty messages, uncompressed (lws 4.1.6 aborts compressing one). Other messages lws then
+// compresses and frames itself, one fragment a callback: while it drains compressed output it
+// turns the next write into a continuation, and new input aborts it.
+//
+// The client masks (Role::kClient, the default), the echo server must not (Role::kServer).
 class MessageWriter {
 public:
     enum class Role {
@@ -113,12 +116,13 @@ public:
         kFailed,  // lws_write() failed: the connection is gone, return -1.
     };
 
-    explicit MessageWriter(Role role) : role_(role) {}
+    explicit MessageWriter(Role role = Role::kClient) : role_(role) {}
 
     Result write(lws* wsi, const Next& next, const Written& written);
-    // Something handed out has not reached the socket yet (a message in progress, or bytes lws
-    // holds after a short send): a close frame must wait, or the peer sees 1006.
-    bool busy(lws* wsi) const;
+    // A message is partly written: a close frame must wait. Meant for the start of WRITEABLE,
+    // where lws holds nothing back (it sends what it buffered after a short send before it
+    // calls WRITEABLE again); later in the callback, kIdle is what says so.
+    bool busy() const { return current_ != nullptr; }
     // The connection ended: drop the message in progress.
     void reset();
 
