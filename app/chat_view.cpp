@@ -31,10 +31,15 @@ const ImVec4 kWarningColor(1.0f, 0.4f, 0.4f, 1.0f);
 }  // namespace
 
 void ChatView::onEvents(const std::vector<ChannelEvent>& events) {
-    received_ +=
-        static_cast<std::uint64_t>(std::count_if(events.begin(), events.end(), [](const auto& e) {
-            return std::holds_alternative<MessageReceived>(e.what);
-        }));
+    for (const ChannelEvent& event : events) {
+        if (std::holds_alternative<MessageReceived>(event.what)) {
+            ++received_;
+        } else if (const auto* reconnect = std::get_if<ReconnectScheduled>(&event.what)) {
+            reconnect_ = *reconnect;
+        } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
+            if (changed->status.state != ReadyState::kClosed) reconnect_.reset();
+        }
+    }
 }
 
 void ChatView::onSendResult(SendResult result) {
@@ -52,9 +57,10 @@ std::optional<std::string> ChatView::draw(const ChannelStatus& status, const Mes
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoBackground);
 
-    // Sending is allowed while connecting (queued until open) but not once closed.
-    const bool canSend =
-        status.state == ReadyState::kConnecting || status.state == ReadyState::kOpen;
+    // Sending is allowed while connecting or waiting to reconnect (queued until open) but not
+    // once closed for good.
+    const bool canSend = status.state == ReadyState::kConnecting ||
+                         status.state == ReadyState::kOpen || reconnectDue();
     ImGui::BeginDisabled(!canSend);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttonWidth = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2;
@@ -73,7 +79,8 @@ std::optional<std::string> ChatView::draw(const ChannelStatus& status, const Mes
     if ((enter || clicked) && !input_.empty()) toSend = std::exchange(input_, std::string());
     if (enter || clicked) focusInput_ = true;  // Either ends the edit: keep typing right there.
 
-    ImGui::TextUnformatted(describeStatus(status, url_).c_str());
+    ImGui::TextUnformatted(describeStatus(status).c_str());
+    if (reconnect_) ImGui::TextUnformatted(describeReconnect(*reconnect_).c_str());
     if (!notice_.empty()) ImGui::TextColored(kWarningColor, "%s", notice_.c_str());
     if (latest != lastShown_) {
         lastShown_ = latest;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "wsdemo/channel.h"
+#include "wsdemo/message.h"
 
 namespace wsdemo {
 
@@ -18,9 +19,9 @@ public:
     static constexpr std::size_t kPreviewBytes = 4 * 1024;
 
     // A non-empty notice (e.g. TLS verification turned off) stays on screen, in red.
-    explicit ChatView(std::string url, std::string notice = {})
-        : url_(std::move(url)), notice_(std::move(notice)) {}
+    explicit ChatView(std::string notice = {}) : notice_(std::move(notice)) {}
 
+    // Every event the channel drained, in order, before the frame that draws them.
     void onEvents(const std::vector<ChannelEvent>& events);
     void onSendResult(SendResult result);
 
@@ -30,11 +31,12 @@ public:
 
     std::uint64_t received() const { return received_; }
     std::uint64_t shown() const { return shown_; }
+    // The connection dropped and the channel will try again: sends are still queued.
+    bool reconnectDue() const { return reconnect_.has_value(); }
 
 private:
     void drawLatest(const MessagePtr& latest) const;
 
-    const std::string url_;
     const std::string notice_;
     std::string input_;
     std::uint64_t received_ = 0;
@@ -42,6 +44,7 @@ private:
     // received_ - shown_ of them were never on screen (the data is not lost: it was received).
     std::uint64_t shown_ = 0;
     MessagePtr lastShown_;
+    std::optional<ReconnectScheduled> reconnect_;  // Until the next attempt starts.
     std::string sendError_;   // Why the last send was refused; empty when it was not.
     bool focusInput_ = true;  // Put the keyboard focus in the input on the next frame.
 };

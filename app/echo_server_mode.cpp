@@ -16,6 +16,9 @@ int runEchoServer(const CommandLine& command) {
     options.port = command.port;
     options.bindAddress = command.bindAddress;
     options.maxMessageBytes = command.maxMessageBytes;
+    options.tlsCertFile = command.tlsCert;
+    options.tlsKeyFile = command.tlsKey;
+    options.idleTimeout = command.idleTimeout;
     if (!isLoopbackAddress(options.bindAddress))
         std::fprintf(stderr,
                      "wsdemo: warning: listening on %s, which other machines can reach: anyone "

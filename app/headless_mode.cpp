@@ -1,14 +1,18 @@
-// --headless: a wscat-like pipe. stdin lines go out as text messages, received messages come
-// out on stdout one per line, status and errors go to stderr.
+// --headless: a wscat-like pipe. stdin lines go out as text messages (or, with --slash, as
+// control frames too), received messages come out on stdout one per line, status and errors go
+// to stderr.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,6 +20,7 @@
 
 #include "line_splitter.h"
 #include "modes.h"
+#include "slash_command.h"
 #include "startup.h"
 #include "status_text.h"
 #include "wsdemo/channel.h"
@@ -28,10 +33,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// After the end of stdin, how long to wait for the replies to what was sent.
+// After the end of stdin (once connected), how long to wait for the replies to what was sent.
 constexpr auto kReplyWait = 5s;
-// After close(), how long to wait for the closing handshake.
-constexpr auto kCloseWait = 3s;
+// After disconnect(), how long the channel waits for the closing handshake.
+constexpr auto kCloseTimeout = 3s;
 // While the send queue is full, how often to offer the next line again.
 constexpr int kRetryMs = 10;
 
@@ -73,23 +78,41 @@ void printMessage(const Message& message) {
     std::putchar('\n');
 }
 
+void say(const std::string& line) {
+    std::fprintf(stderr, "wsdemo: %s\n", line.c_str());
+}
+
+template <class... Handlers>
+struct Overloaded : Handlers... {
+    using Handlers::operator()...;
+};
+template <class... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
+
 class HeadlessSession {
 public:
-    HeadlessSession(Channel& channel, std::string url, std::size_t maxMessageBytes,
-                    const WakePipe& wake, int signalFd)
+    HeadlessSession(Channel& channel, const WakePipe& wake, int signalFd,
+                    const CommandLine& command)
         : channel_(channel),
           wake_(wake),
           signalFd_(signalFd),
-          url_(std::move(url)),
-          maxMessageBytes_(maxMessageBytes) {}
+          slash_(command.slash),
+          maxLineBytes_(command.maxMessageBytes),
+          lines_(command.maxMessageBytes) {}
 
     int run();
 
 private:
     std::optional<int> handleEvents();
+    void onStateChanged(std::uint64_t connection, const ChannelStatus& status);
+    void onSignals();
     void readStdin();
     void sendLines();
     void submit(std::string line);
+    SendResult offer(const std::string& line);
+    void notSent(const std::string& why);
+    void endInput(uint16_t code, std::string reason);
+    void requestClose();
     void maybeClose();
     int pollTimeoutMs() const;
     int finish(const ChannelStatus& status) const;
@@ -97,15 +120,26 @@ private:
     Channel& channel_;
     const WakePipe& wake_;
     const int signalFd_;
-    const std::string url_;
-    const std::size_t maxMessageBytes_;
+    const bool slash_;
+    const std::size_t maxLineBytes_;
+
+    // The connection as its events told it.
+    std::optional<Clock::time_point> openedAt_;  // Set while open.
+    std::optional<ChannelStatus> closed_;        // The last kClosed, until the next attempt.
+    bool reconnectDue_ = false;                  // A ReconnectScheduled not yet begun.
+    std::pair<std::uint64_t, ConnectStage> lastStage_{0, ConnectStage::kResolving};  // Said.
+    bool queueFullSaid_ = false;        // Said once per time away from kOpen.
+    std::deque<std::string> ourPings_;  // Payloads of /ping not yet answered.
 
     // A line can be no longer than a message: memory stays bounded whatever stdin holds.
-    LineSplitter lines_{maxMessageBytes_};
+    LineSplitter lines_;
     std::optional<std::string> blocked_;  // A line the full send queue could not take yet.
     bool stdinOpen_ = true;
-    std::optional<Clock::time_point> stdinEnded_;
-    std::optional<Clock::time_point> closeRequested_;
+    bool stdinAtEnd_ = false;                      // read() returned 0 (or failed).
+    std::optional<Clock::time_point> inputEnded_;  // No more lines will be taken.
+    uint16_t closeCode_ = CloseCode::kNormal;      // What to close with: /close may change it.
+    std::string closeReason_;
+    bool closeRequested_ = false;
     std::uint64_t lineNumber_ = 0;
     std::uint64_t sent_ = 0;
     std::uint64_t received_ = 0;
@@ -122,10 +156,6 @@ int HeadlessSession::run() {
             sendLines();
         }
         maybeClose();
-        if (closeRequested_ && Clock::now() >= *closeRequested_ + kCloseWait) {
-            std::fprintf(stderr, "wsdemo: the server did not complete the closing handshake\n");
-            return ExitStatus::kFailure;
-        }
 
         pollfd fds[3] = {
             {wake_.fd(), POLLIN, 0},
@@ -137,35 +167,85 @@ int HeadlessSession::run() {
             return ExitStatus::kFailure;
         }
         if (fds[0].revents) wake_.drain();
-        if (fds[1].revents && !closeRequested_) {
-            signalfd_siginfo info;
-            [[maybe_unused]] const ssize_t size = read(signalFd_, &info, sizeof info);
-            std::fprintf(stderr, "wsdemo: interrupted, closing the connection\n");
-            channel_.disconnect();
-            closeRequested_ = Clock::now();
-            stdinOpen_ = false;
-        }
+        if (fds[1].revents) onSignals();
         if (fds[2].revents) readStdin();
     }
 }
 
-// Prints what arrived; returns the exit status once the connection has ended.
+// Prints what arrived; returns the exit status once the connection has ended for good.
 std::optional<int> HeadlessSession::handleEvents() {
     for (const ChannelEvent& event : channel_.drainEvents()) {
-        if (const auto* received = std::get_if<MessageReceived>(&event.what)) {
-            printMessage(*received->message);
-            ++received_;
-        } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
-            if (changed->status.state == ReadyState::kOpen)
-                std::fprintf(stderr, "wsdemo: connected to %s\n", url_.c_str());
-            if (changed->status.state == ReadyState::kClosed) {
-                std::fflush(stdout);
-                return finish(changed->status);
-            }
-        }
+        std::visit(Overloaded{
+                       [&](const StateChanged& changed) {
+                           onStateChanged(event.connection, changed.status);
+                       },
+                       [&](const MessageReceived& received) {
+                           printMessage(*received.message);
+                           ++received_;
+                       },
+                       [&](const ReconnectScheduled& reconnect) {
+                           reconnectDue_ = true;
+                           say(describeReconnect(reconnect));
+                       },
+                       [&](const PongReceived& pong) {
+                           const auto ours =
+                               std::find(ourPings_.begin(), ourPings_.end(), pong.payload);
+                           if (ours != ourPings_.end()) {
+                               ourPings_.erase(ourPings_.begin(), ours + 1);
+                               say(describePong(pong));
+                           } else if (slash_ && !pong.roundTrip) {
+                               say(describePong(pong));
+                           }
+                       },
+                       [](const auto&) {},
+                   },
+                   event.what);
     }
     std::fflush(stdout);
+    if (closed_ && !reconnectDue_) return finish(*closed_);
     return std::nullopt;
+}
+
+void HeadlessSession::onStateChanged(std::uint64_t connection, const ChannelStatus& status) {
+    switch (status.state) {
+        case ReadyState::kConnecting:
+            closed_.reset();
+            reconnectDue_ = false;
+            if (const auto stage = std::make_pair(connection, status.stage); stage != lastStage_) {
+                say(describeStage(status.stage));
+                lastStage_ = stage;
+            }
+            return;
+        case ReadyState::kOpen:
+            openedAt_ = Clock::now();
+            queueFullSaid_ = false;
+            say(describeStatus(status));
+            return;
+        case ReadyState::kClosing:
+            return;
+        case ReadyState::kClosed:
+            openedAt_.reset();
+            ourPings_.clear();
+            closed_ = status;
+            return;
+    }
+}
+
+// The first SIGINT or SIGTERM closes the connection properly. Another one while a close is
+// pending ends the process at once: not even ~Channel's wait for the handshake (up to
+// kCloseTimeout) is wanted then, and the kernel drops the connection.
+void HeadlessSession::onSignals() {
+    signalfd_siginfo info;
+    while (read(signalFd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        if (closeRequested_) {
+            say("interrupted again: exiting without waiting for the closing handshake");
+            std::fflush(stdout);
+            std::_Exit(ExitStatus::kFailure);
+        }
+        say("interrupted, closing the connection");
+        endInput(CloseCode::kNormal, {});
+        requestClose();
+    }
 }
 
 void HeadlessSession::readStdin() {
@@ -175,7 +255,7 @@ void HeadlessSession::readStdin() {
     if (count <= 0) {
         if (count < 0) std::perror("wsdemo: reading stdin");
         stdinOpen_ = false;
-        stdinEnded_ = Clock::now();
+        stdinAtEnd_ = true;
     } else {
         lines_.feed(std::string_view(buffer, static_cast<std::size_t>(count)));
     }
@@ -184,15 +264,16 @@ void HeadlessSession::readStdin() {
 
 // Sends the lines stdin has completed, in order, until the send queue is full.
 void HeadlessSession::sendLines() {
-    while (!blocked_) {
+    while (!blocked_ && !inputEnded_) {
         std::optional<LineSplitter::Line> line = lines_.next();
-        if (!line && stdinEnded_) line = lines_.finish();
-        if (!line) return;
+        if (!line && stdinAtEnd_) line = lines_.finish();
+        if (!line) {
+            if (stdinAtEnd_) inputEnded_ = Clock::now();
+            return;
+        }
         ++lineNumber_;
         if (line->tooLong) {
-            ++unsent_;
-            std::fprintf(stderr, "wsdemo: line %llu not sent: longer than %zu bytes\n",
-                         static_cast<unsigned long long>(lineNumber_), maxMessageBytes_);
+            notSent("longer than " + std::to_string(maxLineBytes_) + " bytes");
             continue;
         }
         submit(std::move(line->text));
@@ -200,29 +281,90 @@ void HeadlessSession::sendLines() {
 }
 
 void HeadlessSession::submit(std::string line) {
-    switch (const SendResult result = channel_.send(line)) {
+    switch (const SendResult result = offer(line)) {
         case SendResult::kQueued:
-            ++sent_;
             return;
         case SendResult::kQueueFull:
-            blocked_ = std::move(line);  // Offered again, under the same number, when it drains.
+            // Offered again, under the same number, when the queue drains. While the
+            // connection is away the queue cannot drain: say so, once.
+            if (!openedAt_ && !std::exchange(queueFullSaid_, true))
+                say("the send queue is full until the connection is back: holding stdin");
+            blocked_ = std::move(line);
             return;
         case SendResult::kClosed:
         case SendResult::kTooLarge:
         case SendResult::kInvalidUtf8:
-            ++unsent_;
-            std::fprintf(stderr, "wsdemo: line %llu not sent: %s\n",
-                         static_cast<unsigned long long>(lineNumber_), toString(result));
+            notSent(toString(result));
             return;
     }
 }
 
-// At the end of stdin: close once every reply has come, or when waiting for them times out.
+// Hands one stdin line to the channel: a text message, or with --slash maybe a command.
+SendResult HeadlessSession::offer(const std::string& line) {
+    const auto sendText = [this](std::string text) {
+        const SendResult result = channel_.send(std::move(text));
+        if (result == SendResult::kQueued) ++sent_;
+        return result;
+    };
+    if (!slash_) return sendText(line);
+    SlashCommand parsed = parseSlashCommand(line);
+    return std::visit(Overloaded{
+                          [&](SendText& command) { return sendText(std::move(command.text)); },
+                          [&](Ping& command) {
+                              const SendResult result = channel_.ping(command.payload);
+                              if (result == SendResult::kQueued)
+                                  ourPings_.push_back(std::move(command.payload));
+                              return result;
+                          },
+                          [&](Pong& command) { return channel_.pong(std::move(command.payload)); },
+                          [&](Close& command) {
+                              endInput(command.code, std::move(command.reason));
+                              return SendResult::kQueued;
+                          },
+                          [&](std::string& error) {
+                              notSent(error);
+                              return SendResult::kQueued;  // Said and counted: nothing to retry.
+                          },
+                      },
+                      parsed);
+}
+
+void HeadlessSession::notSent(const std::string& why) {
+    ++unsent_;
+    say("line " + std::to_string(lineNumber_) + " not sent: " + why);
+}
+
+// Takes no more lines; the connection closes with `code` once the replies are in (maybeClose).
+void HeadlessSession::endInput(uint16_t code, std::string reason) {
+    if (inputEnded_) return;
+    inputEnded_ = Clock::now();
+    stdinOpen_ = false;
+    closeCode_ = code;
+    closeReason_ = std::move(reason);
+    if (blocked_) {  // Never accepted by the channel.
+        blocked_.reset();
+        notSent("the input ended before the send queue drained");
+    }
+}
+
+void HeadlessSession::requestClose() {
+    closeRequested_ = true;
+    try {
+        channel_.disconnect(closeCode_, closeReason_);
+    } catch (const std::invalid_argument& error) {
+        say(std::string("cannot close that way: ") + error.what() + "; closing with 1000");
+        closeCode_ = CloseCode::kNormal;
+        channel_.disconnect();
+    }
+}
+
+// Once the input has ended and the connection is open: close when every reply has come, or
+// when waiting for them times out. While (re)connecting, the channel's own limits decide.
 void HeadlessSession::maybeClose() {
-    if (!stdinEnded_ || blocked_ || closeRequested_) return;
-    if (received_ < sent_ && Clock::now() < *stdinEnded_ + kReplyWait) return;
-    channel_.disconnect();
-    closeRequested_ = Clock::now();
+    if (!inputEnded_ || blocked_ || closeRequested_ || !openedAt_) return;
+    const auto waitingSince = std::max(*inputEnded_, *openedAt_);
+    if (received_ < sent_ && Clock::now() < waitingSince + kReplyWait) return;
+    requestClose();
 }
 
 int HeadlessSession::pollTimeoutMs() const {
@@ -232,18 +374,20 @@ int HeadlessSession::pollTimeoutMs() const {
         return static_cast<int>(std::max<long long>(left.count(), 0) + 1);
     };
     if (blocked_) return kRetryMs;
-    if (closeRequested_) return until(*closeRequested_ + kCloseWait);
-    if (stdinEnded_) return until(*stdinEnded_ + kReplyWait);
+    if (closeRequested_) return -1;  // The channel bounds the close (kCloseTimeout).
+    if (inputEnded_ && openedAt_) return until(std::max(*inputEnded_, *openedAt_) + kReplyWait);
     return -1;
 }
 
 int HeadlessSession::finish(const ChannelStatus& status) const {
-    const bool normal = status.closeCode == CloseCode::kNormal;
-    if (!closeRequested_ || !normal)
-        std::fprintf(stderr, "wsdemo: %s\n", describeStatus(status, url_).c_str());
-    if (unsent_) {
-        std::fprintf(stderr, "wsdemo: %llu line(s) were not sent\n",
-                     static_cast<unsigned long long>(unsent_));
+    // A closing handshake that completed with the code asked for: 1000, or what /close said.
+    const bool normal = status.failure == FailureStage::kNone && status.error.empty() &&
+                        (status.closeCode == CloseCode::kNormal ||
+                         (closeRequested_ && status.closedBy == CloseInitiator::kClient &&
+                          status.closeCode == closeCode_));
+    if (!closeRequested_ || !normal) say(describeStatus(status));
+    if (const auto unsent = unsent_ + status.unsentMessages) {
+        say(std::to_string(unsent) + " line(s) were not sent");
         return ExitStatus::kFailure;
     }
     return normal ? ExitStatus::kOk : ExitStatus::kFailure;
@@ -255,19 +399,25 @@ int runHeadless(const CommandLine& command) {
     // SIGINT and SIGTERM close the connection properly: they reach only the signalfd.
     const sigset_t stopSignals = blockStopSignals();
     const int signalFd = signalfd(-1, &stopSignals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (signalFd < 0) {
+        std::fprintf(stderr, "wsdemo: cannot watch for Ctrl+C: signalfd: %s\n",
+                     std::strerror(errno));
+        return ExitStatus::kFailure;
+    }
 
-    std::optional<Target> target = startTarget(command);
-    if (!target) return ExitStatus::kFailure;
-    const WsUrl& url = target->url;
-
-    const WakePipe wake;
-    if (const std::string notice = securityNotice(command, url); !notice.empty())
-        std::fprintf(stderr, "wsdemo: warning: %s\n", notice.c_str());
-    Channel channel([&wake] { wake.notify(); });
-    channel.connect(url.toString(), channelOptions(command));
-    std::fprintf(stderr, "wsdemo: connecting to %s\n", url.toString().c_str());
-    const int exitStatus =
-        HeadlessSession(channel, url.toString(), command.maxMessageBytes, wake, signalFd).run();
+    int exitStatus = ExitStatus::kFailure;
+    if (std::optional<Target> target = startTarget(command)) {
+        const ConnectOptions options = channelOptions(command);
+        if (const std::string notice = securityNotice(options.tls, target->url); !notice.empty())
+            say("warning: " + notice);
+        const WakePipe wake;
+        ChannelLimits limits;
+        limits.closeTimeout = kCloseTimeout;
+        Channel channel([&wake] { wake.notify(); }, limits);
+        say("connecting to " + target->url);
+        channel.connect(target->url, options);
+        exitStatus = HeadlessSession(channel, wake, signalFd, command).run();
+    }
     close(signalFd);
     return exitStatus;
 }

@@ -11,7 +11,13 @@ constexpr int kFailure = 1;  // Could not connect, or the connection ended abnor
 constexpr int kUsage = 2;
 }  // namespace ExitStatus
 
+// kFailure if the window cannot open. Otherwise what the connection had come to when the user
+// closed the window: kFailure if it had failed or ended other than with 1000 (and no reconnect
+// was due), kOk if it was open, still connecting or closed normally; the window then closes it
+// with 1000.
 int runWindow(const CommandLine& command);
+// kOk after a closing handshake with 1000 (either side) or with the code /close asked for;
+// kFailure for a failed or abnormal connection, a second Ctrl+C, or any stdin line not sent.
 int runHeadless(const CommandLine& command);
 int runEchoServer(const CommandLine& command);
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "wsdemo/url.h"
+
 namespace wsdemo {
 
 sigset_t blockStopSignals() {
@@ -20,7 +22,7 @@ std::optional<Target> startTarget(const CommandLine& command) {
         EchoServerOptions options;
         options.maxMessageBytes = command.maxMessageBytes;
         auto server = std::make_unique<EchoServer>(options);
-        WsUrl url = std::get<WsUrl>(parseWsUrl(server->url()));
+        std::string url = server->url();
         return Target{std::move(server), std::move(url)};
     } catch (const std::runtime_error& error) {
         std::fprintf(stderr, "wsdemo: %s\n", error.what());
@@ -29,19 +31,19 @@ std::optional<Target> startTarget(const CommandLine& command) {
 }
 
 ConnectOptions channelOptions(const CommandLine& command) {
-    ConnectOptions options;
+    ConnectOptions options = command.connect;
     options.maxMessageBytes = command.maxMessageBytes;
-    options.tls.verifyCertificate = command.verifyTlsCertificate;
-    options.tls.verifyHostname = command.verifyTlsHostname;
     return options;
 }
 
-std::string securityNotice(const CommandLine& command, const WsUrl& url) {
-    if (!url.secure) return {};
-    if (!command.verifyTlsCertificate && !command.verifyTlsHostname)
+std::string securityNotice(const TlsOptions& tls, const std::string& url) {
+    const UrlParseResult parsed = parseWsUrl(url);
+    const auto* wsUrl = std::get_if<WsUrl>(&parsed);
+    if (!wsUrl || !wsUrl->secure) return {};
+    if (!tls.verifyCertificate && !tls.verifyHostname)
         return "TLS certificate and host name verification are OFF";
-    if (!command.verifyTlsCertificate) return "TLS certificate verification is OFF";
-    if (!command.verifyTlsHostname) return "TLS host name verification is OFF";
+    if (!tls.verifyCertificate) return "TLS certificate verification is OFF";
+    if (!tls.verifyHostname) return "TLS host name verification is OFF";
     return {};
 }
 

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "wsdemo/channel.h"
 #include "wsdemo/echo_server.h"
-#include "wsdemo/url.h"
 
 namespace wsdemo {
 
@@ -18,20 +17,20 @@ namespace wsdemo {
 // they reach only sigwait() or a signalfd. Call before any thread starts. Returns the set.
 sigset_t blockStopSignals();
 
-// Where to connect: the --url given, or an echo server started here (kept alive by this).
+// Where to connect: the URL given, or an echo server started here (kept alive by this).
 struct Target {
     std::unique_ptr<EchoServer> embeddedServer;
-    WsUrl url;
+    std::string url;
 };
 
 // Nullopt, after saying why on stderr, if the embedded server could not start.
 std::optional<Target> startTarget(const CommandLine& command);
 
-// The connection's options from the command line.
+// Every client option of the command line, for Channel::connect().
 ConnectOptions channelOptions(const CommandLine& command);
 
 // "TLS certificate verification is OFF" and the like while a check is turned off for a
 // wss:// URL; empty otherwise.
-std::string securityNotice(const CommandLine& command, const WsUrl& url);
+std::string securityNotice(const TlsOptions& tls, const std::string& url);
 
 }  // namespace wsdemo

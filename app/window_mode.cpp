@@ -14,9 +14,9 @@
 #include <string>
 
 #include "chat_view.h"
-#include "frame_loop.h"
-#include "frame_stats.h"
+#include "draw_stats.h"
 #include "modes.h"
+#include "redraw_schedule.h"
 #include "startup.h"
 #include "wsdemo/channel.h"
 
@@ -38,19 +38,19 @@ constexpr std::chrono::milliseconds kCloseTimeout{500};
 
 // One display refresh, the shortest time between two frames; 60 Hz where the monitor does not
 // say.
-Clock::duration framePeriod() {
+Clock::duration refreshPeriod() {
     const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
     const int hertz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
     return std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / hertz;
 }
 
 void redraw(GLFWwindow* window) {
-    static_cast<FrameScheduler*>(glfwGetWindowUserPointer(window))->onInput();
+    static_cast<RedrawScheduler*>(glfwGetWindowUserPointer(window))->onInput();
 }
 
 // Installed before Dear ImGui's backend, which calls them from its own (it chains to the
 // callbacks it finds), so every input and window event asks for frames.
-void installRedrawCallbacks(GLFWwindow* window, FrameScheduler& scheduler) {
+void installRedrawCallbacks(GLFWwindow* window, RedrawScheduler& scheduler) {
     glfwSetWindowUserPointer(window, &scheduler);
     glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
     glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { redraw(w); });
@@ -62,6 +62,14 @@ void installRedrawCallbacks(GLFWwindow* window, FrameScheduler& scheduler) {
     glfwSetWindowRefreshCallback(window, redraw);
     glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { redraw(w); });
     glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+}
+
+// What the connection came to by the time the user closed the window (see runWindow).
+int exitStatusAtClose(const ChannelStatus& status, bool reconnectDue) {
+    const bool failed = status.state == ReadyState::kClosed && !reconnectDue &&
+                        (status.failure != FailureStage::kNone ||
+                         (status.closeCode != 0 && status.closeCode != CloseCode::kNormal));
+    return failed ? ExitStatus::kFailure : ExitStatus::kOk;
 }
 
 bool inputHeld(const ImGuiIO& io) {
@@ -76,7 +84,6 @@ int runWindow(const CommandLine& command) {
     // Setup: the connection first, so a bad server fails before a window flashes up.
     std::optional<Target> target = startTarget(command);
     if (!target) return ExitStatus::kFailure;
-    const WsUrl& url = target->url;
 
     glfwSetErrorCallback(onGlfwError);
     if (!glfwInit()) {
@@ -112,27 +119,29 @@ int runWindow(const CommandLine& command) {
     // which is always: a steady one costs nothing.
     io.ConfigInputTextCursorBlink = false;
     ImGui::StyleColorsDark();
-    FrameScheduler scheduler(framePeriod(), std::chrono::duration_cast<Clock::duration>(
-                                                std::chrono::duration<float>(io.KeyRepeatRate)));
+    RedrawScheduler scheduler(refreshPeriod(), std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<float>(io.KeyRepeatRate)));
     installRedrawCallbacks(window, scheduler);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
-    // glfwPostEmptyEvent is safe from any thread and wakes glfwWaitEvents*.
+    // One channel for the window's life. glfwPostEmptyEvent is safe from any thread and wakes
+    // glfwWaitEvents*.
     WakeLatch wake(glfwPostEmptyEvent);
     ChannelLimits limits;
     limits.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
-    channel->connect(url.toString(), channelOptions(command));
-    ChatView view(url.toString(), securityNotice(command, url));
-    FrameStats stats(Clock::now());
-    MessagePtr shown;  // The latest message the last frame drew.
+    const ConnectOptions options = channelOptions(command);
+    channel->connect(target->url, options);
+    ChatView view(securityNotice(options.tls, target->url));
+    DrawStats stats(Clock::now());
+    MessagePtr shown;  // The latest message the last redraw drew.
 
-    // Main loop: wait until a frame is due, unless asked to draw back to back as Dear ImGui's
+    // Main loop: wait until a redraw is due, unless asked to draw back to back as Dear ImGui's
     // example does.
     while (!glfwWindowShouldClose(window)) {
         if (!command.redrawContinuously) {
-            const auto due = scheduler.nextFrame(wake.pending(), inputHeld(io));
+            const auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
             if (!due) {
                 glfwWaitEvents();
                 continue;
@@ -143,9 +152,9 @@ int runWindow(const CommandLine& command) {
                 continue;
             }
         }
-        const auto frameStart = Clock::now();
+        const auto drawStart = Clock::now();
         glfwPollEvents();
-        scheduler.onFrame(frameStart);
+        scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
         view.onEvents(channel->drainEvents());
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
@@ -170,10 +179,10 @@ int runWindow(const CommandLine& command) {
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
 
-        const auto frameEnd = Clock::now();
-        stats.onFrame(frameEnd - frameStart);
+        const auto drawEnd = Clock::now();
+        stats.onDraw(drawEnd - drawStart);
         if (latest != shown) {
-            if (latest) stats.onShown(frameEnd - latest->receivedAt);
+            if (latest) stats.onShown(drawEnd - latest->receivedAt);
             shown = latest;
         }
     }
@@ -183,6 +192,8 @@ int runWindow(const CommandLine& command) {
     // Cleanup, in reverse order. The window goes away at once; the closing handshake
     // (bounded by ChannelLimits::closeTimeout) finishes behind it.
     glfwHideWindow(window);
+    view.onEvents(channel->drainEvents());
+    const int exitStatus = exitStatusAtClose(channel->status(), view.reconnectDue());
     channel->disconnect(CloseCode::kNormal);
     channel.reset();
     target.reset();
@@ -191,7 +202,7 @@ int runWindow(const CommandLine& command) {
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
     glfwTerminate();
-    return ExitStatus::kOk;
+    return exitStatus;
 }
 
 }  // namespace wsdemo

@@ -659,6 +659,18 @@ TEST_CASE("the handshake carries the options, as a python-websockets server sees
                    Catch::Contains(R"("sec-websocket-protocol": "unknown, superchat, chat")"));
         CHECK(probe.states().back().protocol == "superchat");
     }
+    SECTION("Host names the URL's host, while TCP goes to the resolved address") {
+        ChannelProbe probe(ChannelLimits{}, [](const std::string& host) {
+            if (host != "echo.test") return std::variant<ResolvedAddress, std::string>("unknown");
+            return std::variant<ResolvedAddress, std::string>(ResolvedAddress{"127.0.0.1"});
+        });
+        const std::string port = server.url().substr(server.url().rfind(':') + 1);
+        probe.channel().connect("ws://echo.test:" + port, options);
+        REQUIRE(probe.waitForMessages(1));
+        const std::string hostPort = port.substr(0, port.size() - 1);  // Without the '/'.
+        CHECK_THAT(probe.messages()[0]->data,
+                   Catch::Contains(R"("host": "echo.test:)" + hostPort + "\""));
+    }
     SECTION("extra headers and Origin") {
         options.headers = {{"Authorization", "Bearer abc"}, {"X-Trace", "1 2 3"}};
         options.origin = "https://app.example";

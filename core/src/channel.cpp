@@ -15,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 
@@ -188,6 +189,7 @@ struct Channel::Worker {
     void onResolved(ResolveResult result);
     void startLws(const std::string& numericHost);
     bool useVhost(const ConnectRequest& request);
+    void abandonResolver();
     void cancelAttempt(std::string error);
     void finish(FailureStage failure, uint16_t closeCode, std::string closeReason,
                 std::string error);
@@ -474,10 +476,7 @@ bool Channel::Worker::finished() {
 
 void Channel::Worker::beforeDestroy() {
     destroying = true;
-    if (mailbox) {
-        std::lock_guard<std::mutex> lock(mailbox->mutex);
-        mailbox->abandoned = true;
-    }
+    abandonResolver();
     kickTimer.cancel();
     reconnectTimer.cancel();
     connectTimer.cancel();
@@ -661,13 +660,19 @@ void Channel::Worker::startAttempt(const ConnectRequest& request) {
     mailbox->worker = &service;
     // Detached: a resolver that never returns holds up nothing. It keeps the mailbox (and its
     // own copy of the resolver) alive, and wakes the worker only while the attempt wants it.
-    std::thread([box = mailbox, resolve = resolver, host = request.url.host] {
-        ResolveResult result = resolve(host);
-        std::lock_guard<std::mutex> lock(box->mutex);
-        if (box->abandoned) return;
-        box->result = std::move(result);
-        box->worker->wake();
-    }).detach();
+    try {
+        std::thread([box = mailbox, resolve = resolver, host = request.url.host] {
+            ResolveResult result = resolve(host);
+            std::lock_guard<std::mutex> lock(box->mutex);
+            if (box->abandoned) return;
+            box->result = std::move(result);
+            box->worker->wake();
+        }).detach();
+    } catch (const std::system_error& error) {
+        finish(
+            FailureStage::kDns, 0, {},
+            "cannot connect to " + status.url + ": no thread to resolve the name: " + error.what());
+    }
 }
 
 void Channel::Worker::onResolved(ResolveResult result) {
@@ -764,13 +769,18 @@ void Channel::Worker::startLws(const std::string& numericHost) {
                "cannot connect to " + status.url + ": libwebsockets could not start it");
 }
 
-// Gives up an attempt that has not opened: at once, whatever lws still does with it.
-void Channel::Worker::cancelAttempt(std::string error) {
-    if (mailbox) {
+// A resolver still running will neither deliver nor wake: it may outlive the Channel.
+void Channel::Worker::abandonResolver() {
+    if (!mailbox) return;
+    {
         std::lock_guard<std::mutex> lock(mailbox->mutex);
         mailbox->abandoned = true;
     }
     mailbox.reset();
+}
+
+// Gives up an attempt that has not opened: at once, whatever lws still does with it.
+void Channel::Worker::cancelAttempt(std::string error) {
     if (wsi) lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     finish(FailureStage::kCancelled, 0, {}, std::move(error));
 }
@@ -780,6 +790,7 @@ void Channel::Worker::finish(FailureStage failureAt, uint16_t closeCode, std::st
                              std::string error) {
     if (!attemptActive) return;
     attemptActive = false;
+    abandonResolver();
     connectTimer.cancel();
     closeTimer.cancel();
     keepaliveTimer.cancel();
@@ -862,21 +873,26 @@ void Channel::Worker::onReconnectDue() {
 
 void Channel::Worker::onConnectTimeout() {
     if (!attemptActive || established) return;
-    if (mailbox) {
-        std::lock_guard<std::mutex> lock(mailbox->mutex);
-        mailbox->abandoned = true;
-    }
-    mailbox.reset();
     if (wsi) lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     finish(FailureStage::kTimeout, 0, {},
            "cannot connect to " + status.url + ": no WebSocket handshake within " +
                secondsText(target.options.connectTimeout));
 }
 
+// While closing, the peer may still be sending what it had queued (a 16 MiB echo): only
+// closeTimeout of silence gives up on it. ~Channel bounds its own wait regardless.
 void Channel::Worker::onCloseTimeout() {
     if (!wsi || !attemptActive) return;
-    failure = "the server did not complete the closing handshake within " +
-              secondsText(limits.closeTimeout);
+    if (readingPaused) lastHeard = SteadyClock::now();  // Our pause, not the peer's silence.
+    const auto quiet = SteadyClock::now() - lastHeard;
+    if (quiet < limits.closeTimeout) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::microseconds>(limits.closeTimeout - quiet);
+        closeTimer.schedule(context, std::max<lws_usec_t>(left.count(), 1));
+        return;
+    }
+    failure = "the server did not complete the closing handshake (silent for " +
+              secondsText(limits.closeTimeout) + ")";
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 

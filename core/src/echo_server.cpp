@@ -2,16 +2,26 @@
 
 #include <arpa/inet.h>
 #include <libwebsockets.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/resource.h>
 
+#include <cerrno>
 #include <cstring>
 #include <deque>
+#include <exception>
+#include <filesystem>
 #include <future>
+#include <iterator>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "lws_timer.h"
+#include "lws_worker.h"
 #include "ws_framing.h"
 
 namespace wsdemo {
@@ -19,45 +29,90 @@ namespace wsdemo {
 namespace {
 
 constexpr auto kStopDeadline = LWS_US_PER_SEC;  // For the closing handshakes at stop().
+// Descriptors beside the connections: the listener, the event pipe, and connections that are
+// closing while their replacements are accepted.
+constexpr std::size_t kSpareDescriptors = 16;
+// lws keeps its header-table pool size in an unsigned short.
+constexpr std::size_t kMaxDescriptors = 65535;
+// lws keeps the idle policy's seconds in 16 bits.
+constexpr unsigned kMaxTimeoutSeconds = 65535;
+
+// lws's timeouts are whole seconds: round up, so that none is shorter than asked.
+unsigned wholeSecondsUp(std::chrono::milliseconds duration) {
+    return static_cast<unsigned>((duration.count() + 999) / 1000);
+}
+
+void checkOptions(const EchoServerOptions& options) {
+    if (options.tlsCertFile.empty() != options.tlsKeyFile.empty())
+        throw std::runtime_error(
+            "a TLS certificate needs its key and a key its certificate: "
+            "give both files or neither");
+    if (options.maxConnections == 0 || options.maxPendingConnections == 0)
+        throw std::runtime_error("maxConnections and maxPendingConnections must be at least 1");
+    if (options.maxConnections + options.maxPendingConnections + kSpareDescriptors >
+        kMaxDescriptors)
+        throw std::runtime_error("maxConnections + maxPendingConnections must stay below " +
+                                 std::to_string(kMaxDescriptors - kSpareDescriptors));
+    if (options.handshakeTimeout <= std::chrono::milliseconds::zero() ||
+        wholeSecondsUp(options.handshakeTimeout) > kMaxTimeoutSeconds)
+        throw std::runtime_error("the handshake timeout must be between 1 ms and 65535 s");
+    if (options.idleTimeout < std::chrono::milliseconds::zero() ||
+        wholeSecondsUp(options.idleTimeout) > kMaxTimeoutSeconds)
+        throw std::runtime_error("the idle timeout must be between 0 (never) and 65535 s");
+}
+
+// The TLS files are checked here, where a one-line reason naming the file can be given; lws
+// only says that the vhost could not be created.
+void checkTlsFiles(const std::string& certFile, const std::string& keyFile) {
+    auto open = [](const std::string& file, const char* what) {
+        BIO* bio = BIO_new_file(file.c_str(), "r");
+        if (!bio)
+            throw std::runtime_error("cannot read the TLS " + std::string(what) + " " + file +
+                                     ": " + std::strerror(errno));
+        return bio;
+    };
+    BIO* certBio = open(certFile, "certificate");
+    X509* cert = PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr);
+    BIO_free(certBio);
+    if (!cert) throw std::runtime_error("no PEM certificate in " + certFile);
+    BIO* keyBio = open(keyFile, "key");
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, nullptr);
+    BIO_free(keyBio);
+    const bool matches = key && X509_check_private_key(cert, key) == 1;
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    if (!key) throw std::runtime_error("no unencrypted PEM private key in " + keyFile);
+    if (!matches)
+        throw std::runtime_error("the TLS key " + keyFile + " does not belong to the certificate " +
+                                 certFile);
+}
+
+// The kernel refuses descriptors beyond the soft RLIMIT_NOFILE: raise it to the hard limit
+// when the ones already open plus the server's would not fit under it, so that every
+// connection the options allow can be accepted. Process-wide, and only ever raised.
+void ensureDescriptorLimit(std::size_t serverDescriptors) {
+    const auto open = std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                    std::filesystem::directory_iterator());
+    const std::size_t needed = static_cast<std::size_t>(open) + serverDescriptors;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return;
+    if (limit.rlim_max < needed)
+        throw std::runtime_error("the open-file limit (ulimit -Hn " +
+                                 std::to_string(limit.rlim_max) + ") is below the " +
+                                 std::to_string(needed) +
+                                 " descriptors that the open ones and maxConnections + "
+                                 "maxPendingConnections need");
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+        throw std::runtime_error("cannot raise the open-file limit to " +
+                                 std::to_string(limit.rlim_max) + ": " + std::strerror(errno));
+}
+
+std::string hostForUrl(const std::string& address) {
+    return address.find(':') == std::string::npos ? address : "[" + address + "]";
+}
 
 }  // namespace
-
-// The libwebsockets side of the server: everything here lives on the server thread.
-struct EchoServer::Service {
-    // One per WebSocket connection, from ESTABLISHED to CLOSED.
-    struct Session {
-        explicit Session(std::size_t maxMessageBytes) : assembler(maxMessageBytes) {}
-        MessageAssembler assembler;
-        std::deque<MessagePtr> pending;  // Echoes not yet started.
-        std::size_t pendingBytes = 0;
-        MessageWriter writer;
-        bool readingPaused = false;  // Until the echoes of what was read are written.
-        // Set when the client broke a rule: what it sends after is dropped, and the next
-        // WRITEABLE closes with this code and reason.
-        std::optional<std::pair<uint16_t, const char*>> closeDue;
-    };
-
-    explicit Service(EchoServer& owner) : server(owner) {}
-
-    static int callback(lws* wsi, lws_callback_reasons reason, void*, void* in, std::size_t len) {
-        auto* self = static_cast<Service*>(lws_context_user(lws_get_context(wsi)));
-        return self->onCallback(wsi, reason, in, len);
-    }
-
-    int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
-    int onReceive(lws* wsi, Session& session, const void* in, std::size_t len);
-    int onWriteable(lws* wsi, Session& session);
-    void onWakeRequests();
-    void onStopDeadline() { deadlinePassed = true; }
-    bool done() const { return stopping && (sessions.empty() || deadlinePassed); }
-
-    EchoServer& server;
-    std::unordered_map<lws*, Session> sessions;
-    bool stopping = false;
-    bool deadlinePassed = false;
-    LwsTimer<Service, &Service::onStopDeadline> stopTimer{*this};
-    lws_context* context = nullptr;
-};
 
 bool isLoopbackAddress(const std::string& address) {
     in_addr ipv4{};
@@ -67,97 +122,176 @@ bool isLoopbackAddress(const std::string& address) {
     return address == "localhost";
 }
 
-EchoServer::EchoServer(EchoServerOptions options)
-    : options_(std::move(options)), service_(std::make_unique<Service>(*this)) {
-    std::promise<uint16_t> listening;
-    auto portFuture = listening.get_future();
-    thread_ = std::thread([this, &listening] {
-        static const lws_protocols kProtocols[] = {
-            {"wsdemo-echo", &Service::callback, 0, 0, 0, nullptr, 0},
-            {nullptr, nullptr, 0, 0, 0, nullptr, 0},
-        };
-        Service& service = *service_;
+// Everything behind an EchoServer. Unless a comment says otherwise, members are the server
+// thread's alone.
+struct EchoServer::Service {
+    // One per WebSocket connection, from ESTABLISHED to CLOSED.
+    struct Session {
+        explicit Session(std::size_t maxMessageBytes) : assembler(maxMessageBytes) {}
+        MessageAssembler assembler;
+        MessageWriter writer;
+        std::deque<MessagePtr> pending;  // Echoes not yet started.
+        std::size_t pendingBytes = 0;    // Their data, plus kPendingEchoOverhead each.
+        bool readingPaused = false;      // Until the echoes of what was read are written.
+        // Set when the client broke a rule: what it sends after is dropped, and the close
+        // goes out once the message being written is whole.
+        std::optional<std::pair<uint16_t, const char*>> closeDue;
+        // lws calls WRITEABLE once more after the close frame: answering -1 again would drop
+        // TCP before the client's close arrives.
+        bool closeSent = false;
+    };
 
-        lws_context_creation_info info;
-        std::memset(&info, 0, sizeof info);
-        // UTF-8 is checked by MessageAssembler, which closes with 1007 as RFC 6455 asks.
-        info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-        info.user = &service;
-        // Listener, event pipe and the connection cap, with room for refused ones in flight.
-        info.fd_limit_per_thread = static_cast<unsigned int>(options_.maxConnections * 2 + 16);
-        lws_context* context = lws_create_context(&info);
-        if (!context) {
-            listening.set_exception(std::make_exception_ptr(
-                std::runtime_error("could not create the libwebsockets context")));
-            return;
-        }
-        info.port = options_.port;
-        info.iface = options_.bindAddress.c_str();
-        info.protocols = kProtocols;
-        lws_vhost* vhost = lws_create_vhost(context, &info);
-        if (!vhost) {
-            lws_context_destroy(context);
-            listening.set_exception(std::make_exception_ptr(std::runtime_error(
-                "cannot listen on " + options_.bindAddress + ":" + std::to_string(options_.port) +
-                " (port in use, or not an address of this machine)")));
-            return;
-        }
-        service.context = context;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            context_ = context;
-        }
-        listening.set_value(static_cast<uint16_t>(lws_get_vhost_listen_port(vhost)));
+    explicit Service(EchoServerOptions serverOptions);
 
-        while (!service.done()) lws_service(context, 0);
+    // The C boundary: nothing may unwind through lws's stack.
+    static int callback(lws* wsi, lws_callback_reasons reason, void*, void* in,
+                        std::size_t len) noexcept;
+    int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
+    lws_context* createContext();
+    int refuseUpgrade(lws* wsi, const std::string& reason);
+    void onEstablished(lws* wsi);
+    void onClosed(lws* wsi);
+    int onReceive(lws* wsi, Session& session, const void* in, std::size_t len);
+    int onWriteable(lws* wsi, Session& session);
+    MessagePtr nextEcho(lws* wsi, Session& session);
+    void onWakeRequests();
+    void onStopDeadline();
+    bool finished();
+    Session* find(lws* wsi);
 
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            context_ = nullptr;
-        }
-        service.stopTimer.cancel();
-        lws_context_destroy(context);
-    });
+    // Constant once the constructor has returned.
+    const EchoServerOptions options;
+    const bool tls;
+    const lws_retry_bo_t idlePolicy;  // The vhost points at it.
+    uint16_t port = 0;
+
+    // Shared between the server thread and the owner's (any) threads.
+    struct Shared {
+        mutable std::mutex mutex;
+        bool stopRequested = false;  // Set by stop(), read by the server thread.
+        EchoServerStats stats;       // Written by the server thread, read by stats().
+    } shared;
+
+    std::promise<uint16_t> listening;  // Set once by createContext().
+    lws_context* context = nullptr;
+    std::unordered_map<lws*, Session> sessions;
+    std::size_t pendingEchoes = 0;  // Sums over the sessions, for stats().
+    std::size_t pendingBytes = 0;
+    bool stopping = false;
+    bool deadlinePassed = false;
+    LwsTimer<Service, &Service::onStopDeadline> stopTimer{*this};
+
+    // Last: destroyed first, so that the thread has ended before the state above goes.
+    LwsWorker worker;
+};
+
+namespace {
+
+lws_retry_bo_t idlePolicyFor(std::chrono::milliseconds idleTimeout) {
+    lws_retry_bo_t policy{};
+    // lws pings after secs_since_valid_ping without a pong (or the upgrade), and drops the
+    // connection at secs_since_valid_hangup; a hangup of 0 turns both off.
+    const auto hangup = static_cast<uint16_t>(wholeSecondsUp(idleTimeout));
+    policy.secs_since_valid_hangup = hangup;
+    policy.secs_since_valid_ping = static_cast<uint16_t>((hangup + 1) / 2);
+    return policy;
+}
+
+}  // namespace
+
+EchoServer::Service::Service(EchoServerOptions serverOptions)
+    : options(std::move(serverOptions)),
+      tls(!options.tlsCertFile.empty()),
+      idlePolicy(idlePolicyFor(options.idleTimeout)) {}
+
+int EchoServer::Service::callback(lws* wsi, lws_callback_reasons reason, void*, void* in,
+                                  std::size_t len) noexcept {
+    auto* self = static_cast<Service*>(lws_context_user(lws_get_context(wsi)));
     try {
-        port_ = portFuture.get();
-    } catch (...) {
-        thread_.join();
-        throw;
+        return self->onCallback(wsi, reason, in, len);
+    } catch (const std::exception&) {
+        return -1;  // Out of memory, in practice: this connection ends, the server goes on.
     }
 }
 
-EchoServer::~EchoServer() {
-    stop();
-}
-
-std::string EchoServer::url() const {
-    return "ws://" + options_.bindAddress + ":" + std::to_string(port_) + "/";
-}
-
-void EchoServer::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopRequested_ = true;
-        if (context_) lws_cancel_service(context_);  // The one lws call made off the thread.
+lws_context* EchoServer::Service::createContext() {
+    static const lws_protocols kProtocols[] = {
+        {"wsdemo-echo", &Service::callback, 0, 0, 0, nullptr, 0},
+        {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+    };
+    const std::size_t descriptors =
+        options.maxConnections + options.maxPendingConnections + kSpareDescriptors;
+    lws_context_creation_info info;
+    initContextInfo(info, this, tls);
+    // Every accepted connection gets a header table at once: a pool smaller than the
+    // descriptors would make a good client wait behind silent ones.
+    info.fd_limit_per_thread = static_cast<unsigned int>(descriptors);
+    info.max_http_header_pool = static_cast<unsigned short>(descriptors);
+    // From accept to the end of the upgrade: TLS handshake (timeout_secs), then the request
+    // (its header table's idle timeout, set when the table is attached).
+    info.timeout_secs = wholeSecondsUp(options.handshakeTimeout);
+    info.timeout_secs_ah_idle = info.timeout_secs;
+    info.retry_and_idle_policy = &idlePolicy;
+    context = lws_create_context(&info);
+    if (!context) {
+        listening.set_exception(std::make_exception_ptr(
+            std::runtime_error("could not create the libwebsockets context")));
+        return nullptr;
     }
-    if (thread_.joinable()) thread_.join();
+    info.port = options.port;
+    info.iface = options.bindAddress.c_str();
+    info.protocols = kProtocols;
+    if (tls) {
+        info.ssl_cert_filepath = options.tlsCertFile.c_str();
+        info.ssl_private_key_filepath = options.tlsKeyFile.c_str();
+    }
+    lws_vhost* vhost = lws_create_vhost(context, &info);
+    if (!vhost) {
+        lws_context_destroy(context);
+        context = nullptr;
+        listening.set_exception(std::make_exception_ptr(std::runtime_error(
+            "cannot listen on " + options.bindAddress + ":" + std::to_string(options.port) +
+            (tls ? " with TLS" : "") + " (port in use, or not an address of this machine)")));
+        return nullptr;
+    }
+    listening.set_value(static_cast<uint16_t>(lws_get_vhost_listen_port(vhost)));
+    return context;
+}
+
+bool EchoServer::Service::finished() {
+    // Once per service round: publish what stats() reports.
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.stats = {sessions.size(), pendingEchoes, pendingBytes};
+    return stopping && (sessions.empty() || deadlinePassed);
+}
+
+EchoServer::Service::Session* EchoServer::Service::find(lws* wsi) {
+    const auto found = sessions.find(wsi);
+    return found == sessions.end() ? nullptr : &found->second;
 }
 
 int EchoServer::Service::onCallback(lws* wsi, lws_callback_reasons reason, void* in,
                                     std::size_t len) {
     switch (reason) {
-        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-            // Nonzero refuses the upgrade.
-            return stopping || sessions.size() >= server.options_.maxConnections;
-        case LWS_CALLBACK_ESTABLISHED:
-            sessions.emplace(wsi, Session(server.options_.maxMessageBytes));
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+            if (stopping) return refuseUpgrade(wsi, "the server is shutting down");
+            if (sessions.size() >= options.maxConnections)
+                return refuseUpgrade(wsi, "all " + std::to_string(options.maxConnections) +
+                                              " connections are taken; try again later");
             return 0;
-        case LWS_CALLBACK_RECEIVE:
-            return onReceive(wsi, sessions.at(wsi), in, len);
-        case LWS_CALLBACK_SERVER_WRITEABLE:
-            return onWriteable(wsi, sessions.at(wsi));
+        case LWS_CALLBACK_ESTABLISHED:
+            onEstablished(wsi);
+            return 0;
+        case LWS_CALLBACK_RECEIVE: {
+            Session* session = find(wsi);
+            return session ? onReceive(wsi, *session, in, len) : -1;
+        }
+        case LWS_CALLBACK_SERVER_WRITEABLE: {
+            Session* session = find(wsi);
+            return session ? onWriteable(wsi, *session) : -1;
+        }
         case LWS_CALLBACK_CLOSED:
-            sessions.erase(wsi);
+            onClosed(wsi);
             return 0;
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             // Never return -1 here: it would free the event pipe lws_cancel_service() writes.
@@ -168,13 +302,46 @@ int EchoServer::Service::onCallback(lws* wsi, lws_callback_reasons reason, void*
     }
 }
 
+int EchoServer::Service::refuseUpgrade(lws* wsi, const std::string& reason) {
+    // Written by hand: lws_return_http_status() answers an upgrade request with HTTP/1.0,
+    // which WebSocket clients such as python-websockets refuse to read, and wraps the reason
+    // in HTML.
+    const std::string body = reason + "\n";
+    std::string answer = "HTTP/1.1 503 Service Unavailable\r\n";
+    answer += "Content-Type: text/plain; charset=utf-8\r\n";
+    answer += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    answer += "Connection: close\r\n\r\n" + body;
+    std::vector<unsigned char> buffer(LWS_PRE + answer.size());
+    std::memcpy(buffer.data() + LWS_PRE, answer.data(), answer.size());
+    if (lws_write(wsi, buffer.data() + LWS_PRE, answer.size(), LWS_WRITE_HTTP) < 0) return -1;
+    // Positive: the answer is given. lws completes the HTTP transaction, which closes the
+    // connection (the request did not ask for keep-alive) once the answer is sent.
+    return 1;
+}
+
+void EchoServer::Service::onEstablished(lws* wsi) {
+    sessions.try_emplace(wsi, options.maxMessageBytes);
+}
+
+void EchoServer::Service::onClosed(lws* wsi) {
+    // lws may report CLOSED for a connection whose upgrade failed before ESTABLISHED.
+    const auto found = sessions.find(wsi);
+    if (found == sessions.end()) return;
+    pendingEchoes -= found->second.pending.size();
+    pendingBytes -= found->second.pendingBytes;
+    sessions.erase(found);
+    // lws may close it from a timer, at the start of a service round that then sleeps until
+    // the next event: wake it, so that the loop sees that it is finished.
+    if (stopping && sessions.empty()) worker.wake();
+}
+
 int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, std::size_t len) {
     if (session.closeDue) return 0;
     switch (session.assembler.append(wsi, in, len)) {
         case MessageAssembler::Result::kIncomplete:
             return 0;
         // Not -1 from RECEIVE in the middle of a frame: lws 4.1.6 then overruns its receive
-        // buffer. The close goes out from the next WRITEABLE.
+        // buffer. The close goes out from WRITEABLE.
         case MessageAssembler::Result::kTooBig:
             session.closeDue = {CloseCode::kMessageTooBig, "message too big"};
             lws_callback_on_writable(wsi);
@@ -186,11 +353,15 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
         case MessageAssembler::Result::kComplete:
             break;
     }
-    session.pending.push_back(std::make_shared<const Message>(session.assembler.take()));
-    session.pendingBytes += session.pending.back()->data.size();
-    // A client that sends without reading must not grow our memory: stop reading from it
-    // until its echoes are written.
-    if (session.pendingBytes > server.options_.maxMessageBytes && !session.readingPaused) {
+    auto echo = std::make_shared<const Message>(session.assembler.take());
+    const std::size_t cost = echo->data.size() + kPendingEchoOverhead;
+    session.pending.push_back(std::move(echo));
+    session.pendingBytes += cost;
+    ++pendingEchoes;
+    pendingBytes += cost;
+    // A client that sends without reading must not grow our memory, whether it sends bytes or
+    // empty messages: stop reading from it until its echoes are written.
+    if (session.pendingBytes > options.maxMessageBytes && !session.readingPaused) {
         session.readingPaused = true;
         lws_rx_flow_control(wsi, 0);
     }
@@ -198,40 +369,93 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
     return 0;
 }
 
-int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
-    if (session.closeDue) return closeWith(wsi, session.closeDue->first, session.closeDue->second);
-    if (stopping) return closeWith(wsi, CloseCode::kGoingAway, "server shutting down");
-    const auto next = [&]() -> MessagePtr {
-        if (session.pending.empty()) return nullptr;
-        MessagePtr message = std::move(session.pending.front());
-        session.pending.pop_front();
-        session.pendingBytes -= message->data.size();
-        if (session.pending.empty() && session.readingPaused) {
-            session.readingPaused = false;
-            lws_rx_flow_control(wsi, 1);
-        }
-        return message;
-    };
-    switch (session.writer.write(wsi, next, [](const MessagePtr&) {})) {
-        case MessageWriter::Result::kFailed:
-            return -1;
-        case MessageWriter::Result::kMore:
-            lws_callback_on_writable(wsi);
-            return 0;
-        case MessageWriter::Result::kIdle:
-            return 0;
+MessagePtr EchoServer::Service::nextEcho(lws* wsi, Session& session) {
+    if (session.pending.empty()) return nullptr;
+    MessagePtr echo = std::move(session.pending.front());
+    session.pending.pop_front();
+    const std::size_t cost = echo->data.size() + kPendingEchoOverhead;
+    session.pendingBytes -= cost;
+    --pendingEchoes;
+    pendingBytes -= cost;
+    if (session.pending.empty() && session.readingPaused) {
+        session.readingPaused = false;
+        lws_rx_flow_control(wsi, 1);
     }
+    return echo;
+}
+
+int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
+    if (session.closeSent) return 0;
+    // A close frame goes out between messages, never inside one.
+    const bool closing = session.closeDue || stopping;
+    if (closing && !session.writer.busy()) {
+        session.closeSent = true;
+        if (session.closeDue)
+            return closeWith(wsi, session.closeDue->first, session.closeDue->second);
+        return closeWith(wsi, CloseCode::kGoingAway, "server shutting down");
+    }
+    const auto result = session.writer.write(
+        wsi, [&]() -> MessagePtr { return closing ? nullptr : nextEcho(wsi, session); },
+        [](const MessagePtr&) {});
+    if (result == MessageWriter::Result::kFailed) return -1;
+    if (result == MessageWriter::Result::kMore || closing) lws_callback_on_writable(wsi);
     return 0;
 }
 
 void EchoServer::Service::onWakeRequests() {
     {
-        std::lock_guard<std::mutex> lock(server.mutex_);
-        if (!server.stopRequested_ || stopping) return;
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (!shared.stopRequested || stopping) return;
     }
     stopping = true;
     stopTimer.schedule(context, kStopDeadline);
     for (auto& entry : sessions) lws_callback_on_writable(entry.first);
+}
+
+void EchoServer::Service::onStopDeadline() {
+    deadlinePassed = true;
+    worker.wake();  // Timers run at the start of a service round, which then sleeps.
+}
+
+EchoServer::EchoServer(EchoServerOptions options) {
+    checkOptions(options);
+    if (!options.tlsCertFile.empty()) checkTlsFiles(options.tlsCertFile, options.tlsKeyFile);
+    ensureDescriptorLimit(options.maxConnections + options.maxPendingConnections +
+                          kSpareDescriptors);
+    service_ = std::make_unique<Service>(std::move(options));
+    Service& service = *service_;
+    auto port = service.listening.get_future();
+    service.worker.start({[&service] { return service.createContext(); },
+                          [&service] { return service.finished(); },
+                          [&service] { service.stopTimer.cancel(); }});
+    service.port = port.get();  // Rethrows what createContext() could not do.
+}
+
+EchoServer::~EchoServer() {
+    stop();
+}
+
+uint16_t EchoServer::port() const {
+    return service_->port;
+}
+
+std::string EchoServer::url() const {
+    return std::string(service_->tls ? "wss://" : "ws://") +
+           hostForUrl(service_->options.bindAddress) + ":" + std::to_string(service_->port) + "/";
+}
+
+EchoServerStats EchoServer::stats() const {
+    std::lock_guard<std::mutex> lock(service_->shared.mutex);
+    return service_->shared.stats;
+}
+
+void EchoServer::stop() {
+    {
+        std::lock_guard<std::mutex> lock(service_->shared.mutex);
+        service_->shared.stopRequested = true;
+    }
+    service_->worker.wake();
+    service_->worker.join();
 }
 
 }  // namespace wsdemo

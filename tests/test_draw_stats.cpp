@@ -1,12 +1,12 @@
 // The figures --stats prints: percentiles from a fixed-size histogram, and the report's fields.
 #include <catch2/catch.hpp>
 
-#include "frame_stats.h"
+#include "draw_stats.h"
 
 using namespace wsdemo;
 using namespace std::chrono_literals;
 
-TEST_CASE("percentiles are exact below 64 µs and within 3% above", "[frame_stats]") {
+TEST_CASE("percentiles are exact below 64 µs and within 3% above", "[draw_stats]") {
     DurationHistogram histogram;
     CHECK(histogram.percentileMicros(0.5) == 0);
     for (int micros = 1; micros <= 50; ++micros) histogram.add(std::chrono::microseconds(micros));
@@ -27,7 +27,7 @@ TEST_CASE("percentiles are exact below 64 µs and within 3% above", "[frame_stat
     CHECK(large.percentileMicros(0.2) == 1007);  // 1000 µs, in [992, 1008).
 }
 
-TEST_CASE("values below zero or beyond the range land in the end buckets", "[frame_stats]") {
+TEST_CASE("values below zero or beyond the range land in the end buckets", "[draw_stats]") {
     DurationHistogram histogram;
     histogram.add(-5us);
     histogram.add(std::chrono::hours(24 * 365 * 10));
@@ -36,11 +36,11 @@ TEST_CASE("values below zero or beyond the range land in the end buckets", "[fra
     CHECK(histogram.count() == 2);
 }
 
-TEST_CASE("the report has the run, frame and latency lines", "[frame_stats]") {
-    const auto start = FrameStats::Clock::now();
-    FrameStats stats(start);
-    stats.onFrame(2ms);
-    stats.onFrame(4ms);
+TEST_CASE("the report has the run, frame and latency lines", "[draw_stats]") {
+    const auto start = DrawStats::Clock::now();
+    DrawStats stats(start);
+    stats.onDraw(2ms);
+    stats.onDraw(4ms);
     stats.onShown(1500us);
     const std::string report = stats.report(start + 2s, 7, 3);
     CHECK(report ==

@@ -1,4 +1,4 @@
-#include "frame_stats.h"
+#include "draw_stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -59,8 +59,8 @@ std::uint64_t DurationHistogram::percentileMicros(double fraction) const {
     return maxMicros_;
 }
 
-std::string FrameStats::report(Clock::time_point end, std::uint64_t received,
-                               std::uint64_t wakes) const {
+std::string DrawStats::report(Clock::time_point end, std::uint64_t received,
+                              std::uint64_t wakes) const {
     const double seconds = std::chrono::duration<double>(end - start_).count();
     const auto distribution = [](const DurationHistogram& histogram) {
         return "n=" + std::to_string(histogram.count()) +
@@ -72,10 +72,10 @@ std::string FrameStats::report(Clock::time_point end, std::uint64_t received,
     char run[160];
     std::snprintf(run, sizeof run,
                   "wsdemo: stats: seconds=%.3f frames=%llu wakes=%llu received=%llu shown=%llu\n",
-                  seconds, static_cast<unsigned long long>(frameTimes_.count()),
+                  seconds, static_cast<unsigned long long>(drawTimes_.count()),
                   static_cast<unsigned long long>(wakes), static_cast<unsigned long long>(received),
                   static_cast<unsigned long long>(arrivalToScreen_.count()));
-    return run + ("wsdemo: stats: frame_ms " + distribution(frameTimes_) + "\n") +
+    return run + ("wsdemo: stats: frame_ms " + distribution(drawTimes_) + "\n") +
            ("wsdemo: stats: arrival_to_screen_ms " + distribution(arrivalToScreen_) + "\n");
 }
 

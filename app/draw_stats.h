@@ -1,5 +1,5 @@
-// The window's own frame and latency figures, printed by --stats: what a benchmark reads from
-// the real app. Fixed memory however long the app runs.
+// The window's own display-frame and latency figures, printed by --stats: what a benchmark reads
+// from the real app. Fixed memory however long the app runs.
 #pragma once
 
 #include <array>
@@ -32,17 +32,17 @@ private:
     std::uint64_t maxMicros_ = 0;
 };
 
-class FrameStats {
+class DrawStats {
 public:
     using Clock = std::chrono::steady_clock;
 
-    explicit FrameStats(Clock::time_point start) : start_(start) {}
+    explicit DrawStats(Clock::time_point start) : start_(start) {}
 
-    // From the start of a frame's work to just after its SwapBuffers.
-    void onFrame(Clock::duration frameTime) { frameTimes_.add(frameTime); }
-    // For each message the first time a frame draws it: from its arrival (Message::receivedAt)
-    // to just after that frame's SwapBuffers. Messages replaced in the latest-message slot
-    // before any frame drew them have no figure.
+    // One display frame: from the start of its work to just after its SwapBuffers.
+    void onDraw(Clock::duration drawTime) { drawTimes_.add(drawTime); }
+    // For each message the first time a display frame draws it: from its arrival
+    // (Message::receivedAt) to just after that frame's SwapBuffers. Messages replaced in the
+    // latest-message slot before any display frame drew them have no figure.
     void onShown(Clock::duration arrivalToScreen) { arrivalToScreen_.add(arrivalToScreen); }
 
     // Three lines of `key=value` fields, each starting "wsdemo: stats: ".
@@ -50,7 +50,7 @@ public:
 
 private:
     Clock::time_point start_;
-    DurationHistogram frameTimes_;
+    DurationHistogram drawTimes_;
     DurationHistogram arrivalToScreen_;
 };
 
