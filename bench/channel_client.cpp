@@ -4,8 +4,11 @@
 //   wsdemo_bench_channel URL throughput SIZE COUNT   COUNT messages sent at once: seconds until
 //                                                    the last echo
 //   wsdemo_bench_channel URL big SIZE COUNT          one SIZE message at a time: seconds each
-// Binary messages of SIZE bytes. Each figure is taken on the thread that uses the Channel, after
-// drainEvents() handed it the echo: what an application sees, not the worker's timestamp.
+//   wsdemo_bench_channel URL connect 0 COUNT WARMUP  COUNT connections one after another on one
+//                                                    Channel: µs from connect() to open each
+// Binary messages of SIZE bytes, no compression; with wss://, the CA in $WSDEMO_BENCH_CA. Each
+// figure is taken on the thread that uses the Channel, after drainEvents() handed it the echo: what
+// an application sees, not the worker's timestamp.
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -36,21 +39,33 @@ constexpr auto kDeadline = std::chrono::seconds(60);
 // taken with drainEvents(), as the window and --headless do.
 class Client {
 public:
-    explicit Client(const WsUrl& url) {
+    explicit Client(std::string url) : url_(std::move(url)) {
+        options_.compression = false;
+        if (const char* ca = std::getenv("WSDEMO_BENCH_CA")) options_.tls.caFile = ca;
         channel_ = std::make_unique<Channel>([this] {
             std::lock_guard<std::mutex> lock(mutex_);
             woken_ = true;
             wake_.notify_one();
         });
-        channel_->connect(url.toString());
-        for (;;) {
-            const ChannelEvent event = next();
-            const auto* changed = std::get_if<StateChanged>(&event.what);
-            if (changed && changed->status.state == ReadyState::kOpen) break;
+    }
+
+    // Connects, and waits until the connection is open.
+    void open() {
+        channel_->connect(url_, options_);
+        while (!isState(next(), ReadyState::kOpen)) {
         }
     }
 
-    Channel& channel() { return *channel_; }
+    // Closes (1000), and waits until the connection is closed.
+    void close() {
+        channel_->disconnect(CloseCode::kNormal);
+        for (;;) {
+            while (events_.empty()) awaitEvents();
+            const bool closed = isState(events_.front(), ReadyState::kClosed);
+            events_.pop_front();
+            if (closed) return;
+        }
+    }
 
     // Waits for the wake hook, then takes what the channel has.
     void awaitEvents() {
@@ -95,6 +110,13 @@ public:
     }
 
 private:
+    static bool isState(const ChannelEvent& event, ReadyState state) {
+        const auto* changed = std::get_if<StateChanged>(&event.what);
+        return changed && changed->status.state == state;
+    }
+
+    const std::string url_;
+    ConnectOptions options_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;
@@ -112,7 +134,7 @@ int main(int argc, char* argv[]) {
     if (argc < 5) {
         std::fprintf(stderr,
                      "usage: %s URL rtt SIZE COUNT WARMUP | URL throughput SIZE COUNT | "
-                     "URL big SIZE COUNT\n",
+                     "URL big SIZE COUNT | URL connect 0 COUNT WARMUP\n",
                      argv[0]);
         return 2;
     }
@@ -124,7 +146,17 @@ int main(int argc, char* argv[]) {
     const long count = std::strtol(argv[4], nullptr, 10);
     const long warmup = argc > 5 ? std::strtol(argv[5], nullptr, 10) : 0;
 
-    Client client(std::get<WsUrl>(parsed));
+    Client client(std::get<WsUrl>(parsed).toString());
+    if (mode == "connect") {
+        for (long i = 0; i < warmup + count; ++i) {
+            const auto start = Clock::now();
+            client.open();
+            if (i >= warmup) std::printf("%.3f\n", secondsSince(start) * 1e6);
+            client.close();
+        }
+        return 0;
+    }
+    client.open();
     if (mode == "rtt") {
         for (long i = 0; i < warmup + count; ++i) {
             const auto start = Clock::now();
@@ -147,6 +179,6 @@ int main(int argc, char* argv[]) {
     } else {
         fail("unknown mode " + mode);
     }
-    client.channel().disconnect(CloseCode::kNormal);
+    client.close();
     return 0;
 }

@@ -41,6 +41,8 @@ KIB, MIB = 1024, 1024 * 1024
 RTT_SIZES = (32, KIB, 64 * KIB)
 PEERS = ("tcp floor", "wsdemo Channel", "node ws", "python websockets")
 WS_PEERS = PEERS[1:]
+CONNECT_PEERS = ("wsdemo Channel", "node ws")
+CERTS = HERE.parent / "tests" / "peers" / "certs"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # "done" from the push server means the app's worker has read every message; the window takes
 # the last of them (up to the channel's 1024 queued events) in its next frames.
@@ -58,6 +60,8 @@ class Settings:
             {32: 1000, KIB: 1000, 64 * KIB: 300}
         self.rtt_warmup = 100
         self.throughput_count = 20_000 if quick else 200_000
+        self.connect_count = 20 if quick else 100
+        self.connect_warmup = 5
         self.big_count = 1 if quick else 3
         self.idle_seconds = 5 if quick else 30
         self.latency_messages = 60 if quick else 300
@@ -213,20 +217,22 @@ class Bench:
 
     # ------------------------------------------------------------ the peers
 
-    def client_args(self, peer, mode, size, count, warmup=0):
+    def client_args(self, peer, mode, size, count, warmup=0, url=None):
         if peer == "tcp floor":
             return [self.build / "bench" / "wsdemo_bench_tcp", "client", str(self.tcp_port),
                     str(size), str(count), str(warmup)]
-        tail = [self.echo_url, mode, str(size), str(count), str(warmup)]
+        tail = [url or self.echo_url, mode, str(size), str(count), str(warmup)]
         if peer == "wsdemo Channel":
             return [self.build / "bench" / "wsdemo_bench_channel", *tail]
         if peer == "node ws":
             return ["node", HERE / "peers" / "ws_client.js", *tail]
         return ["/usr/bin/python3", HERE / "peers" / "ws_client.py", *tail]
 
-    def peer_run(self, peer, mode, size, count, warmup=0):
-        args = self.client_args(peer, mode, size, count, warmup)
-        env = self.node_env if peer == "node ws" else None
+    def peer_run(self, peer, mode, size, count, warmup=0, url=None):
+        args = self.client_args(peer, mode, size, count, warmup, url)
+        # wss://: every client trusts the test CA that signed the TLS echo server's certificate.
+        env = dict(self.node_env if peer == "node ws" else os.environ,
+                   WSDEMO_BENCH_CA=str(CERTS / "ca.pem"))
         result = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
         if result.returncode != 0:
             raise BenchError(f"{peer} {mode} {size}: {result.stderr.strip()}")
@@ -236,6 +242,12 @@ class Bench:
         echo = self.processes.start([self.wsdemo, "--echo-server"], stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, text=True)
         self.echo_url = read_line(echo, 10, "echo server URL")
+        tls = self.processes.start([self.wsdemo, "--echo-server", "--tls-cert",
+                                    CERTS / "localhost.pem", "--tls-key", CERTS / "localhost.key"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # By name, as the certificate says: each connection resolves it, as a real one does.
+        self.tls_url = read_line(tls, 10, "TLS echo server URL").replace("127.0.0.1",
+                                                                          "localhost")
         tcp = self.processes.start([self.build / "bench" / "wsdemo_bench_tcp", "server"],
                                    stdout=subprocess.PIPE, text=True)
         self.tcp_port = int(read_line(tcp, 10, "TCP echo port"))
@@ -283,6 +295,23 @@ class Bench:
         progress("16 MiB echo: " + ", ".join(
             f"{peer} {self.results.get('16 MiB echo', peer, 16 * MIB) * 1000:.0f}"
             for peer in WS_PEERS) + " ms")
+
+    def connect_times(self):
+        s = self.settings
+        for scheme, url in (("ws", self.echo_url), ("wss", self.tls_url)):
+            samples = {peer: [] for peer in CONNECT_PEERS}
+            for run in range(s.rounds):
+                for peer in CONNECT_PEERS:
+                    values = self.peer_run(peer, "connect", 0, s.connect_count, s.connect_warmup,
+                                           url)
+                    self.results.raw("connect", peer, scheme, run, values, "us")
+                    samples[peer] += values
+            for peer in CONNECT_PEERS:
+                self.results.put("connect p50", peer, scheme, percentile(samples[peer], 0.5))
+                self.results.put("connect p99", peer, scheme, percentile(samples[peer], 0.99))
+            progress(f"connect → open, {scheme}: " + ", ".join(
+                f"{peer} {self.results.get('connect p50', peer, scheme):.0f}" for peer in
+                CONNECT_PEERS) + " µs (p50)")
 
     # ------------------------------------------------------------ the window
 
@@ -591,7 +620,8 @@ def table(results, settings):
     lines = ["| what | wsdemo | baselines, same run | goal | |", "|---|---|---|---|---|"]
 
     def row(what, value, baseline, goal, met):
-        lines.append(f"| {what} | {value} | {baseline} | {goal} | {verdict(met)} |")
+        lines.append(f"| {what} | {value} | {baseline} | {goal} | "
+                     f"{'—' if met is None else verdict(met)} |")
 
     idle, busy = r.get("idle CPU", "wsdemo"), r.get("idle CPU", "redraw continuously")
     row(f"idle CPU, connected, no traffic, {settings.idle_seconds} s (app + its Xvfb)",
@@ -630,6 +660,15 @@ def table(results, settings):
         f"python {big['python websockets']:.0f} ms "
         f"({ratio(big['wsdemo Channel'], big['python websockets'])})",
         "< both", big["wsdemo Channel"] < min(big["node ws"], big["python websockets"]))
+
+    for scheme in ("ws", "wss"):
+        p50 = {peer: r.get("connect p50", peer, scheme) for peer in CONNECT_PEERS}
+        p99 = {peer: r.get("connect p99", peer, scheme) for peer in CONNECT_PEERS}
+        channel = p50["wsdemo Channel"]
+        row(f"connect → open, {scheme}://, loopback, p50 (p99)",
+            f"{channel:.0f} µs ({p99['wsdemo Channel']:.0f})",
+            f"node ws {p50['node ws']:.0f} µs ({p99['node ws']:.0f}; "
+            f"{ratio(channel, p50['node ws'])})", "—", None)
 
     embedded = r.get("close to exit", "wsdemo", "embedded server")
     stopped = r.get("close to exit", "wsdemo", "stopped server")
@@ -732,7 +771,8 @@ def main():
         bench.start_servers()
         print("Clients against one wsdemo --echo-server, idle CPUs polling:", flush=True)
         with cpus_polling() as polling:
-            for part in (bench.round_trips, bench.throughput, bench.big_message):
+            for part in (bench.round_trips, bench.throughput, bench.big_message,
+                         bench.connect_times):
                 measure(part)
         # The window as on any machine: idle CPUs may halt.
         print("The window (each run on an Xvfb of its own):", flush=True)

@@ -14,15 +14,42 @@ setTimeout(() => {
   process.exit(1);
 }, 120000).unref();
 
-const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 << 20 });
-ws.binaryType = 'nodebuffer';
-ws.on('error', (error) => {
+const options = { perMessageDeflate: false, maxPayload: 64 << 20 };
+// wss://: the CA to trust, as the Channel is given it (bench/run_bench.py sets it).
+if (process.env.WSDEMO_BENCH_CA) options.ca = require('fs').readFileSync(process.env.WSDEMO_BENCH_CA);
+const failed = (error) => {
   console.error(`ws_client.js: ${error.message}`);
   process.exit(1);
-});
-
+};
 const now = () => process.hrtime.bigint();
 const lines = [];
+
+// connect: COUNT connections one after another, each timed from the call that opens it to the
+// open event, then closed (1000) before the next.
+if (mode === 'connect') {
+  let done = 0;
+  const next = () => {
+    const start = now();
+    const socket = new WebSocket(url, options);
+    socket.on('error', failed);
+    socket.on('open', () => {
+      const took = Number(now() - start);  // ns
+      if (done >= warmup) lines.push((took / 1e3).toFixed(3));
+      socket.close(1000);
+    });
+    socket.on('close', () => {
+      if (++done === warmup + count) process.stdout.write(lines.join('\n') + '\n');
+      else next();
+    });
+  };
+  next();
+  return;
+}
+
+const ws = new WebSocket(url, options);
+ws.binaryType = 'nodebuffer';
+ws.on('error', failed);
+
 const finish = () => {
   process.stdout.write(lines.join('\n') + '\n');
   ws.close(1000);

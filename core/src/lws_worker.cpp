@@ -1,5 +1,7 @@
 #include "lws_worker.h"
 
+#include "ws_framing.h"
+
 #include <libwebsockets.h>
 
 #include <cstring>
@@ -43,6 +45,7 @@ void initContextInfo(lws_context_creation_info& info, void* user, bool tls) {
     // LWS_SERVER_OPTION_VALIDATE_UTF8: lws 4.1.6 drops the connection on bad UTF-8, where RFC
     // 6455 asks for a 1007 close, which MessageAssembler sends.
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.pt_serv_buf_size = kSocketChunkBytes;
     if (tls) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 }
 

@@ -2,10 +2,25 @@
 
 #include <libwebsockets.h>
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace wsdemo {
+
+namespace {
+
+// lws 4.1.6 has no call that says whether an extension is active; this one answers -1 exactly
+// when it is not, and with no option name changes nothing (read in extension.c and
+// extension-permessage-deflate.c). The only extension lws has, under the name every context
+// here registers it with.
+bool compressionActive(lws* wsi) {
+    return lws_set_extension_option(wsi, "permessage-deflate", nullptr, nullptr) == 0;
+}
+
+}  // namespace
 
 MessageAssembler::Result MessageAssembler::append(lws* wsi, const void* in, std::size_t len) {
     if (!inMessage_) {
@@ -15,8 +30,10 @@ MessageAssembler::Result MessageAssembler::append(lws* wsi, const void* in, std:
         utf8_ = Utf8Validator();
     }
     // What the current frame still announces counts now: memory stays bounded whatever a
-    // header claims, and the connection fails before the bytes arrive.
-    const std::size_t remaining = lws_remaining_packet_payload(wsi);
+    // header claims, and the connection fails before the bytes arrive. Not when compressed:
+    // the header counts compressed bytes, which may outnumber the message's (and lws tells the
+    // last inflated chunk by lws_is_final_fragment() alone).
+    const std::size_t remaining = compressionActive(wsi) ? 0 : lws_remaining_packet_payload(wsi);
     if (len > maxMessageBytes_ - message_.data.size() ||
         remaining > maxMessageBytes_ - message_.data.size() - len)
         return Result::kTooBig;
@@ -50,26 +67,138 @@ int closeWith(lws* wsi, uint16_t code, std::string_view reason) {
     return -1;
 }
 
-MessageWriter::Result MessageWriter::write(lws* wsi, const Next& next, const Written& written) {
-    for (int frame = 0; frame < kFramesPerWriteable; ++frame) {
-        if (!current_) {
-            current_ = next();
-            offset_ = 0;
-            if (!current_) return Result::kIdle;
-        }
-        if (!writeNextChunk(wsi)) return Result::kFailed;
-        if (offset_ == current_->data.size()) {
-            written(current_);
-            current_.reset();
-        }
-        if (lws_partial_buffered(wsi)) break;  // The socket is full: wait for it.
+namespace wsframe {
+
+std::size_t writeHeader(unsigned char* out, Opcode opcode, bool final, uint64_t payloadBytes,
+                        const MaskKey* maskKey) {
+    out[0] = static_cast<unsigned char>((final ? 0x80 : 0) | static_cast<uint8_t>(opcode));
+    const unsigned char maskBit = maskKey ? 0x80 : 0;
+    std::size_t size = 2;
+    if (payloadBytes < 126) {
+        out[1] = static_cast<unsigned char>(maskBit | payloadBytes);
+    } else if (payloadBytes <= 0xFFFF) {
+        out[1] = maskBit | 126;
+        out[2] = static_cast<unsigned char>(payloadBytes >> 8);
+        out[3] = static_cast<unsigned char>(payloadBytes);
+        size = 4;
+    } else {
+        out[1] = maskBit | 127;
+        for (int byte = 0; byte < 8; ++byte)
+            out[2 + byte] = static_cast<unsigned char>(payloadBytes >> (56 - 8 * byte));
+        size = 10;
     }
-    return Result::kMore;
+    if (maskKey) {
+        std::memcpy(out + size, maskKey->data(), maskKey->size());
+        size += maskKey->size();
+    }
+    return size;
 }
 
-bool MessageWriter::writeNextChunk(lws* wsi) {
+void copyMasked(unsigned char* out, const unsigned char* in, std::size_t size, const MaskKey& key) {
+    // The key repeated over a word: XOR in memory order whatever the byte order.
+    unsigned char keyBytes[8];
+    for (std::size_t i = 0; i < sizeof keyBytes; ++i) keyBytes[i] = key[i % 4];
+    uint64_t keyWord;
+    std::memcpy(&keyWord, keyBytes, sizeof keyWord);
+    std::size_t done = 0;
+    for (; done + sizeof keyWord <= size; done += sizeof keyWord) {
+        uint64_t word;
+        std::memcpy(&word, in + done, sizeof word);
+        word ^= keyWord;
+        std::memcpy(out + done, &word, sizeof word);
+    }
+    for (; done < size; ++done) out[done] = in[done] ^ key[done % 4];
+}
+
+bool MaskKeys::next(MaskKey& key) {
+    if (used_ + key.size() > pool_.size()) {
+        std::size_t filled = 0;
+        while (filled < pool_.size()) {
+            const ssize_t got = getrandom(pool_.data() + filled, pool_.size() - filled, 0);
+            if (got < 0 && errno != EINTR) return false;
+            if (got > 0) filled += static_cast<std::size_t>(got);
+        }
+        used_ = 0;
+    }
+    std::memcpy(key.data(), pool_.data() + used_, key.size());
+    used_ += key.size();
+    return true;
+}
+
+}  // namespace wsframe
+
+MessageWriter::Result MessageWriter::write(lws* wsi, const Next& next, const Written& written) {
+    // lws sends what is left of a short send before WRITEABLE comes again; more bytes now would
+    // queue behind it in lws's heap.
+    if (lws_partial_buffered(wsi)) return Result::kMore;
+    if (!current_ && !takeNext(next)) return Result::kIdle;
+    // An empty message goes raw, uncompressed (RFC 7692 allows it): lws 4.1.6 compresses one
+    // into nothing and aborts on assert(0) in extension-permessage-deflate.c.
+    if (compressionActive(wsi) && !current_->data.empty())
+        return writeFragmentThroughLws(wsi, written);
+    return writeRaw(wsi, next, written);
+}
+
+void MessageWriter::reset() {
+    current_.reset();
+    offset_ = 0;
+    finished_.clear();
+}
+
+bool MessageWriter::takeNext(const Next& next) {
+    current_ = next();
+    offset_ = 0;
+    return current_ != nullptr;
+}
+
+MessageWriter::Result MessageWriter::writeRaw(lws* wsi, const Next& next, const Written& written) {
+    if (!batch_) batch_ = std::make_unique<unsigned char[]>(kSocketChunkBytes);
+    batchBytes_ = 0;
+    while (current_ || takeNext(next)) {
+        const std::size_t payload = std::min(kFramePayloadBytes, current_->data.size() - offset_);
+        if (batchBytes_ + wsframe::kMaxHeaderBytes + payload > kSocketChunkBytes) break;
+        if (!appendFrame(payload)) return Result::kFailed;
+        if (offset_ == current_->data.size()) finished_.push_back(std::move(current_));
+        // Compressed or not is decided per message: the next one starts the next callback.
+        if (!current_ && compressionActive(wsi)) break;
+    }
+    if (lws_write(wsi, batch_.get(), batchBytes_, LWS_WRITE_HTTP) < static_cast<int>(batchBytes_))
+        return Result::kFailed;
+    for (const MessagePtr& message : finished_) written(message);
+    finished_.clear();
+    return current_ || lws_partial_buffered(wsi) ? Result::kMore : Result::kIdle;
+}
+
+bool MessageWriter::appendFrame(std::size_t payload) {
+    const bool first = offset_ == 0;
+    const bool final = offset_ + payload == current_->data.size();
+    const wsframe::Opcode opcode = !first ? wsframe::Opcode::kContinuation
+                                   : current_->type == Message::Type::kBinary
+                                       ? wsframe::Opcode::kBinary
+                                       : wsframe::Opcode::kText;
+    unsigned char* out = batch_.get() + batchBytes_;
+    const auto* in = reinterpret_cast<const unsigned char*>(current_->data.data()) + offset_;
+    if (role_ == Role::kClient) {
+        wsframe::MaskKey key;
+        if (!maskKeys_.next(key)) return false;
+        const std::size_t header = wsframe::writeHeader(out, opcode, final, payload, &key);
+        wsframe::copyMasked(out + header, in, payload, key);
+        batchBytes_ += header + payload;
+    } else {
+        const std::size_t header = wsframe::writeHeader(out, opcode, final, payload, nullptr);
+        std::memcpy(out + header, in, payload);
+        batchBytes_ += header + payload;
+    }
+    offset_ += payload;
+    return true;
+}
+
+// One fragment a callback: while permessage-deflate drains what it compressed, lws holds
+// WRITEABLE back, and a second lws_write() in the same callback would hand it new input too soon
+// (it aborts on assert(!priv->tx.avail_in)). lws_partial_buffered() does not tell.
+MessageWriter::Result MessageWriter::writeFragmentThroughLws(lws* wsi, const Written& written) {
     const std::string& data = current_->data;
-    const std::size_t chunk = std::min(kChunkBytes, data.size() - offset_);
+    const std::size_t chunk = std::min(kFramePayloadBytes, data.size() - offset_);
     const bool first = offset_ == 0;
     const bool last = offset_ + chunk == data.size();
     const int initial =
@@ -77,12 +206,16 @@ bool MessageWriter::writeNextChunk(lws* wsi) {
     // lws writes the frame header into the LWS_PRE bytes before the payload.
     chunk_.resize(LWS_PRE + chunk);
     std::memcpy(chunk_.data() + LWS_PRE, data.data() + offset_, chunk);
-    const int written =
+    const int sent =
         lws_write(wsi, chunk_.data() + LWS_PRE, chunk,
                   static_cast<lws_write_protocol>(lws_write_ws_flags(initial, first, last)));
-    if (written < static_cast<int>(chunk)) return false;
+    if (sent < static_cast<int>(chunk)) return Result::kFailed;
     offset_ += chunk;
-    return true;
+    if (last) {
+        written(current_);
+        current_.reset();
+    }
+    return Result::kMore;
 }
 
 }  // namespace wsdemo
