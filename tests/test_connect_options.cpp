@@ -198,3 +198,13 @@ TEST_CASE("every state, stage and send result has a name of its own", "[connect_
                         SendResult::kTooLarge, SendResult::kInvalidUtf8})
         add(toString(result));
 }
+
+TEST_CASE("checkOrigin refuses control characters but tab", "[connect_options]") {
+    using wsdemo::checkOrigin;
+    CHECK(checkOrigin("https://app.example").empty());
+    CHECK(checkOrigin("null").empty());
+    CHECK(checkOrigin("").empty());
+    for (const std::string& origin : {std::string("https://a\r\nX: y"), std::string("a\0b", 3),
+                                      std::string("a\x01"), std::string("a\x7f")})
+        CHECK_THAT(checkOrigin(origin), Catch::Contains("control character"));
+}

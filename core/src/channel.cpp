@@ -103,8 +103,8 @@ ConnectRequest checkRequest(std::string urlText, ConnectOptions options) {
     }
     for (const std::string& name : request.options.subprotocols)
         if (std::string error = checkSubprotocol(name); !error.empty()) return refuse(error);
-    if (request.options.origin.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-        return refuse("the origin may not contain CR, LF or NUL");
+    if (std::string error = checkOrigin(request.options.origin); !error.empty())
+        return refuse(error);
     const TlsOptions& tls = request.options.tls;
     if (request.url.secure) {
         if (tls.certFile.empty() != tls.keyFile.empty())
@@ -289,7 +289,7 @@ struct Channel::Worker {
     std::string failure;                              // Why we ended the connection ourselves.
     std::string tlsError;  // Why OpenSSL rejected the server's certificate.
     std::optional<MessageAssembler> assembler;
-    MessageWriter writer;
+    MessageWriter writer{MessageWriter::Role::kClient};
     MessagePtr inFlight;  // Handed to the writer, not yet whole on the wire.
     SteadyClock::time_point lastHeard;
     bool keepalivePingDue = false;
@@ -474,7 +474,7 @@ lws_context* Channel::Worker::createContext() {
     if (!context) return nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -745,7 +745,7 @@ bool Channel::Worker::useVhost(const ConnectRequest& request) {
     vhost = nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     // Offered unless a connection says otherwise (CLIENT_CONFIRM_EXTENSION_SUPPORTED).

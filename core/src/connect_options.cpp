@@ -75,6 +75,12 @@ std::variant<Header, std::string> parseHeader(std::string_view text) {
     return Header{std::string(name), std::string(trimSpaceAndTab(text.substr(colon + 1)))};
 }
 
+std::string checkOrigin(std::string_view origin) {
+    if (std::any_of(origin.begin(), origin.end(), isControlOtherThanTab))
+        return "the origin cannot contain a control character such as CR, LF or NUL";
+    return {};
+}
+
 std::string checkSubprotocol(std::string_view name) {
     if (name.empty()) return "a subprotocol name cannot be empty";
     if (!isToken(name)) return "the subprotocol " + quoted(name) + " may only hold " + kTokenChars;
