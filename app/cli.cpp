@@ -256,8 +256,9 @@ Parser::Parser()
     tlsKey_ = value("--tls-key", "FILE", "a file", Scope::kEchoServer,
                     "the server certificate's private key (PEM)");
     idleTimeout_ = value("--idle-timeout", "SECONDS", "a number of seconds", Scope::kEchoServer,
-                         "close upgraded connections that send nothing for\n"
-                         "this long; pings count (default 300; 0: never)");
+                         "ping an upgraded connection after half of this\n"
+                         "without a pong, and drop it if none comes by the\n"
+                         "end (default 300; 0: never)");
 
     stats_ = flag("--stats", Scope::kWindow, "print frame and latency figures on stderr at exit");
     redrawContinuously_ = flag("--redraw-continuously", Scope::kWindow,

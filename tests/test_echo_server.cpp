@@ -401,7 +401,11 @@ TEST_CASE(
     CHECK(*echoSeconds < 1.0);
     CHECK(framesSent < kFrames);
     CHECK(peakPendingBytes <= options.maxMessageBytes + kPendingEchoOverhead);
+#if !defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed blocks in quarantine (256 MB by default): RSS then measures
+    // it, not us. The pending bound above holds in every build.
     CHECK(residentGrowth < (64u << 20));
+#endif
     WARN("flood: " << framesSent << " frames sent, peak pending " << peakPendingBytes
                    << " B, RSS growth " << residentGrowth / 1024 << " KiB, other client's echo "
                    << *echoSeconds * 1000 << " ms");
