@@ -486,8 +486,8 @@ std::string Parser::readClientOptions(ConnectOptions& connect) const {
         connect.headers.push_back(std::get<Header>(std::move(parsed)));
     }
     if (given(origin_)) {
-        if (valueOf(origin_).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-            return invalid(origin_, "it cannot contain CR, LF or NUL");
+        if (std::string why = checkOrigin(valueOf(origin_)); !why.empty())
+            return invalid(origin_, why);
         connect.origin = valueOf(origin_);
     }
     for (const auto& error :

@@ -753,6 +753,43 @@ TEST_CASE("a channel can be disconnected or destroyed at any moment without hang
     }
 }
 
+// The channel goes idle just after it publishes its final state: a destructor that runs in
+// between queues a disconnect, which the worker then finds has nothing to end. The destructor
+// must not wait out closeTimeout for it.
+// The caller's thread takes the lock that the worker holds while it takes the next message:
+// a 16 MiB copy there would stall a frame. The bytes given to send() are the ones written.
+TEST_CASE("a sent message is moved, never copied, on its way to the socket", "[channel]") {
+    EchoServer server;
+    ChannelProbe probe(server.url());
+    REQUIRE(probe.waitForOpen());
+    std::string big = pattern(1u << 20);
+    const char* const bytes = big.data();
+    REQUIRE(probe.channel().send(std::move(big)) == SendResult::kQueued);
+    REQUIRE(probe.waitUntil([](const auto& events) {
+        for (const auto& event : events)
+            if (std::holds_alternative<MessageSent>(event.what)) return true;
+        return false;
+    }));
+    CHECK(probe.of<MessageSent>().front().message->data.data() == bytes);
+}
+
+TEST_CASE("destroying a channel as its failure is reported does not wait for the close timeout",
+          "[channel]") {
+    ChannelLimits limits;
+    limits.closeTimeout = 5s;
+    const std::string refused = "ws://127.0.0.1:" + std::to_string(test::unusedPort()) + "/";
+    for (int run = 0; run < 200; ++run) {
+        auto probe = std::make_unique<ChannelProbe>(limits);
+        probe->channel().connect(refused);
+        REQUIRE(probe->waitForClosed());
+        const auto start = std::chrono::steady_clock::now();
+        probe.reset();
+        const auto took = std::chrono::steady_clock::now() - start;
+        INFO("run " << run);
+        REQUIRE(took < 2s);
+    }
+}
+
 TEST_CASE("disconnecting during a 16 MiB transfer lets the message go first", "[channel]") {
     EchoServer server;
     ChannelProbe probe(server.url());

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "support/channel_probe.h"
 #include "support/scripted_server.h"
@@ -43,6 +44,19 @@ std::string withHost(const std::string& url, const std::string& host) {
     return url.substr(0, start) + host + url.substr(start + 9);
 }
 
+void requireEchoOverTls(ChannelProbe& probe) {
+    REQUIRE(probe.waitForOpen());
+    probe.channel().send("over TLS \xe2\x9c\x93");
+    REQUIRE(probe.waitForMessages(1));
+    CHECK(probe.messages()[0]->data == "over TLS \xe2\x9c\x93");
+}
+
+ChannelStatus failedStatus(ChannelProbe& probe) {
+    REQUIRE(probe.waitForClosed());
+    CHECK(probe.closedStatus().closeCode == 0);
+    return probe.closedStatus();
+}
+
 }  // namespace
 
 TEST_CASE("wss:// to a server the system trusts", "[channel][tls]") {
@@ -51,66 +65,92 @@ TEST_CASE("wss:// to a server the system trusts", "[channel][tls]") {
     for (const std::string& url : {server.url(), withHost(server.url(), "localhost")}) {
         INFO(url);
         ChannelProbe probe(url);
-        REQUIRE(probe.waitForOpen());
-        probe.channel().send("over TLS \xe2\x9c\x93");
-        REQUIRE(probe.waitForMessages(1));
-        CHECK(probe.messages()[0]->data == "over TLS \xe2\x9c\x93");
+        requireEchoOverTls(probe);
     }
+}
+
+TEST_CASE("wss:// to a server issued by the CA of tls.caFile", "[channel][tls]") {
+    ScriptedServer server = tlsServer("localhost");  // The system does not trust the test CA.
+    ConnectOptions options;
+    options.tls.caFile = kCerts + "ca.pem";
+    ChannelProbe probe(server.url(), options);
+    requireEchoOverTls(probe);
+}
+
+TEST_CASE("Host, SNI and the certificate check use the name, not the address dialled",
+          "[channel][tls][resolver]") {
+    // The certificate names only other.example; the resolver sends that name to 127.0.0.1.
+    ScriptedServer server = tlsServer("other-host");
+    ConnectOptions options;
+    options.tls.caFile = kCerts + "ca.pem";
+    ChannelProbe probe(ChannelLimits{}, [](const std::string& host) {
+        using Answer = std::variant<ResolvedAddress, std::string>;
+        return host == "other.example" ? Answer(ResolvedAddress{"127.0.0.1"})
+                                       : Answer("unexpected host " + host);
+    });
+    probe.channel().connect(withHost(server.url(), "other.example"), options);
+    requireEchoOverTls(probe);
+    const std::string handshake = askServer(probe, R"({"op":"handshake"})");
+    CHECK_THAT(handshake, Catch::Contains(jsonPair("Host", "other.example:" + server.port())));
 }
 
 TEST_CASE("certificates are verified by default", "[channel][tls]") {
     SECTION("an unknown issuer") {
         ScriptedServer server = tlsServer("localhost");  // The test CA is not trusted here.
         ChannelProbe probe(server.url());
-        REQUIRE(probe.waitForClosed());
-        CHECK(probe.closedStatus().closeCode == 0);
-        CHECK_THAT(probe.closedStatus().error,
+        const ChannelStatus status = failedStatus(probe);
+        CHECK(status.failure == FailureStage::kTls);
+        CHECK_THAT(status.error,
                    Catch::Contains("the server's TLS certificate was rejected: unable to get local "
                                    "issuer certificate"));
     }
     SECTION("a self-signed certificate") {
         ScriptedServer server = tlsServer("self-signed");
         ChannelProbe probe(server.url());
-        REQUIRE(probe.waitForClosed());
-        CHECK_THAT(probe.closedStatus().error, Catch::Contains("self-signed certificate"));
+        const ChannelStatus status = failedStatus(probe);
+        CHECK(status.failure == FailureStage::kTls);
+        CHECK_THAT(status.error, Catch::Contains("self-signed certificate"));
     }
     SECTION("a certificate for another host") {
         TrustTestCa trust;
         ScriptedServer server = tlsServer("other-host");
         ChannelProbe probe(server.url());
-        REQUIRE(probe.waitForClosed());
-        CHECK_THAT(probe.closedStatus().error, Catch::Contains("IP address mismatch"));
+        const ChannelStatus status = failedStatus(probe);
+        CHECK(status.failure == FailureStage::kTls);
+        CHECK_THAT(status.error, Catch::Contains("IP address mismatch"));
     }
     SECTION("a server that does not speak TLS") {
         ScriptedServer server;
         ChannelProbe probe("wss" + server.url().substr(2));
-        REQUIRE(probe.waitForClosed());
-        CHECK_THAT(probe.closedStatus().error, Catch::Contains("the TLS handshake failed"));
+        const ChannelStatus status = failedStatus(probe);
+        CHECK(status.failure == FailureStage::kTls);
+        CHECK_THAT(status.error, Catch::Contains("the TLS handshake failed"));
     }
 }
 
 TEST_CASE("each check is turned off only by its own option", "[channel][tls]") {
-    SECTION("verifyTlsCertificate = false accepts a self-signed certificate") {
+    SECTION("verifyCertificate = false accepts a self-signed certificate") {
         ScriptedServer server = tlsServer("self-signed");
         ConnectOptions options;
         options.tls.verifyCertificate = false;
         ChannelProbe probe(server.url(), options);
-        REQUIRE(probe.waitForOpen());
+        requireEchoOverTls(probe);
     }
-    SECTION("verifyTlsHostname = false accepts a trusted certificate for another host") {
+    SECTION("verifyHostname = false accepts a trusted certificate for another host") {
         TrustTestCa trust;
         ScriptedServer server = tlsServer("other-host");
         ConnectOptions options;
         options.tls.verifyHostname = false;
         ChannelProbe probe(server.url(), options);
-        REQUIRE(probe.waitForOpen());
+        requireEchoOverTls(probe);
     }
-    SECTION("verifyTlsHostname = false still rejects an untrusted certificate") {
+    SECTION("verifyHostname = false still rejects an untrusted certificate") {
         ScriptedServer server = tlsServer("other-host");
         ConnectOptions options;
         options.tls.verifyHostname = false;
         ChannelProbe probe(server.url(), options);
-        REQUIRE(probe.waitForClosed());
-        CHECK_THAT(probe.closedStatus().error, Catch::Contains("certificate was rejected"));
+        const ChannelStatus status = failedStatus(probe);
+        CHECK(status.failure == FailureStage::kTls);
+        CHECK_THAT(status.error, Catch::Contains("certificate was rejected"));
     }
 }

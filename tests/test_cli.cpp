@@ -148,13 +148,18 @@ TEST_CASE("subprotocols, headers and the origin", "[cli]") {
                Catch::Equals("--subprotocol 'chat' is given twice"));
     CHECK_THAT(refused({"--header", "Sec-WebSocket-Key: x"}),
                Catch::StartsWith("invalid --header: the header 'Sec-WebSocket-Key' cannot be set"));
-    CHECK_THAT(refused({"--header", "X-A: b\r\nX-B: c"}),
-               Catch::Equals("invalid --header: a header cannot contain CR, LF or NUL"));
+    CHECK_THAT(
+        refused({"--header", "X-A: b\r\nX-B: c"}),
+        Catch::Equals(
+            "invalid --header: a header cannot contain a control character such as CR, LF or NUL"));
     CHECK_THAT(refused({"--header", "no colon"}), Catch::StartsWith("invalid --header: no colon"));
     CHECK_THAT(refused({"--header"}), Catch::Equals("option '--header' needs 'Name: value'"));
     CHECK_THAT(refused({"--origin", "https://a\r\nX: y"}),
-               Catch::Equals("invalid --origin 'https://a\\x0d\\x0aX: y': it cannot contain CR, "
-                             "LF or NUL"));
+               Catch::Equals("invalid --origin 'https://a\\x0d\\x0aX: y': the origin cannot "
+                             "contain a control character such as CR, LF or NUL"));
+    CHECK_THAT(
+        refused({"--origin", "https://a\x01"}),
+        Catch::EndsWith("the origin cannot contain a control character such as CR, LF or NUL"));
     CHECK_THAT(refused({"--origin="}), Catch::StartsWith("option '--origin' needs an origin"));
 }
 

@@ -56,13 +56,16 @@ TEST_CASE("parseHeader splits a header and trims white space around the value",
     }
 }
 
-TEST_CASE("parseHeader refuses CR, LF and NUL anywhere", "[connect_options]") {
+TEST_CASE("parseHeader refuses CR, LF, NUL and every other control character anywhere",
+          "[connect_options]") {
     for (const std::string& text :
          {std::string("X-A: b\r\nX-Evil: 1"), std::string("X-A: b\n"), std::string("X-A: \rb"),
-          std::string("X-\nA: b"), std::string("X-A: b\0c", 8), std::string("\0X-A: b", 7)}) {
+          std::string("X-\nA: b"), std::string("X-A: b\0c", 8), std::string("\0X-A: b", 7),
+          std::string("X-A: b\x01"), std::string("X-A: \x1f"), std::string("X-A: b\x7f")}) {
         CAPTURE(text);
         CHECK_THAT(refusedHeader(text), Catch::Contains("CR, LF or NUL"));
     }
+    CHECK(acceptedHeader("X-A: b\tc").value == "b\tc");
 }
 
 TEST_CASE("parseHeader refuses a header without a name or a colon", "[connect_options]") {
@@ -74,8 +77,8 @@ TEST_CASE("parseHeader refuses a header without a name or a colon", "[connect_op
 
 TEST_CASE("parseHeader refuses a name that is not an RFC 7230 token", "[connect_options]") {
     for (const char* text : {"X Token: a", "X-Token : a", " X-Token: a", "\tX: a", "X(1): a",
-                             "X/1: a", "X\"1: a", "X@: a", "X\x7f: a", "X\xc3\xa9: a", "{X}: a",
-                             "X,Y: a", "X;Y: a", "X=Y: a", "[X]: a", "X?: a", "X\\Y: a"}) {
+                             "X/1: a", "X\"1: a", "X@: a", "X\xc3\xa9: a", "{X}: a", "X,Y: a",
+                             "X;Y: a", "X=Y: a", "[X]: a", "X?: a", "X\\Y: a"}) {
         CAPTURE(text);
         CHECK_THAT(refusedHeader(text), Catch::Contains("may only hold"));
     }
@@ -194,4 +197,14 @@ TEST_CASE("every state, stage and send result has a name of its own", "[connect_
     for (auto result : {SendResult::kQueued, SendResult::kClosed, SendResult::kQueueFull,
                         SendResult::kTooLarge, SendResult::kInvalidUtf8})
         add(toString(result));
+}
+
+TEST_CASE("checkOrigin refuses control characters but tab", "[connect_options]") {
+    using wsdemo::checkOrigin;
+    CHECK(checkOrigin("https://app.example").empty());
+    CHECK(checkOrigin("null").empty());
+    CHECK(checkOrigin("").empty());
+    for (const std::string& origin : {std::string("https://a\r\nX: y"), std::string("a\0b", 3),
+                                      std::string("a\x01"), std::string("a\x7f")})
+        CHECK_THAT(checkOrigin(origin), Catch::Contains("control character"));
 }

@@ -71,24 +71,35 @@ TEST_CASE("the channel against a python-websockets server", "[channel][peer]") {
         REQUIRE(probe.waitForClosed());
         CHECK(probe.closedStatus().closeCode == 4000);
         CHECK(probe.closedStatus().closeReason == "bye");
+        CHECK(probe.closedStatus().closedBy == CloseInitiator::kServer);
         CHECK(probe.closedStatus().error.empty());
     }
     SECTION("the peer closes without a status code") {
         channel.send(R"(!{"op":"close_no_status"})");
         REQUIRE(probe.waitForClosed());
         CHECK(probe.closedStatus().closeCode == CloseCode::kNoStatus);
+        CHECK(probe.closedStatus().closedBy == CloseInitiator::kServer);
     }
     SECTION("the peer drops the connection") {
         channel.send(R"(!{"op":"abort"})");
         REQUIRE(probe.waitForClosed());
         CHECK(probe.closedStatus().closeCode == CloseCode::kAbnormal);
+        CHECK(probe.closedStatus().closedBy == CloseInitiator::kNone);
         CHECK_THAT(probe.closedStatus().error, Catch::Contains("without a close frame"));
     }
-    SECTION("we close, the peer sees our code") {
+    SECTION("we close after a message: it goes first, the peer answers with our code") {
         channel.send("one");
         channel.disconnect(4321, "we are done");
         REQUIRE(probe.waitForClosed());
+        // python-websockets answers a close frame with its code and reason.
         CHECK(probe.closedStatus().closeCode == 4321);
+        CHECK(probe.closedStatus().closeReason == "we are done");
+        CHECK(probe.closedStatus().closedBy == CloseInitiator::kClient);
+        CHECK(probe.closedStatus().error.empty());
+        // Its echo may lose the race with the server's close frame; its sending may not.
+        const auto sent = probe.of<MessageSent>();
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].message->data == "one");
     }
 }
 
@@ -97,6 +108,7 @@ TEST_CASE("an HTTP answer instead of the upgrade is reported with its status", "
     ChannelProbe probe(server.url() + "status/403");
     REQUIRE(probe.waitForClosed());
     CHECK(probe.closedStatus().closeCode == 0);
+    CHECK(probe.closedStatus().failure == FailureStage::kHttp);
     CHECK_THAT(probe.closedStatus().error,
                Catch::EndsWith("the server answered HTTP 403 instead of 101 Switching Protocols"));
 }

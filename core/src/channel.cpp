@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <libwebsockets.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -102,8 +103,8 @@ ConnectRequest checkRequest(std::string urlText, ConnectOptions options) {
     }
     for (const std::string& name : request.options.subprotocols)
         if (std::string error = checkSubprotocol(name); !error.empty()) return refuse(error);
-    if (request.options.origin.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-        return refuse("the origin may not contain CR, LF or NUL");
+    if (std::string error = checkOrigin(request.options.origin); !error.empty())
+        return refuse(error);
     const TlsOptions& tls = request.options.tls;
     if (request.url.secure) {
         if (tls.certFile.empty() != tls.keyFile.empty())
@@ -119,10 +120,30 @@ ConnectRequest checkRequest(std::string urlText, ConnectOptions options) {
     return request;
 }
 
+// "10.0 s", "0.75 s", "1.5 s", "0.001 s": tenths at least, milliseconds where they matter.
 std::string secondsText(std::chrono::milliseconds duration) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(duration.count()) / 1000.0);
+    const double seconds = static_cast<double>(duration.count()) / 1000.0;
+    std::snprintf(text, sizeof text, duration.count() % 100 == 0 ? "%.1f s" : "%.3g s", seconds);
     return text;
+}
+
+// lws 4.1.6's permessage-deflate, with one bug of its client parser mended (upstream commit
+// 9202017c2, 2023). For a frame the extension leaves alone (a control frame such as a pong with
+// a payload, or a data frame sent uncompressed, as node's ws does below 1 KiB) it returns
+// PMDR_NOTHING_WE_SHOULD_DO, which 4.1.6's drain loop does not count as consumed: it calls
+// back with the same payload forever. PMDR_UNKNOWN is what that loop reads as "in == out".
+// The values are lws's private enum pmd_return (lib/core-net/private-lib-core-net.h).
+constexpr int kPmdrUnknown = 0;
+constexpr int kPmdrNothingWeShouldDo = 5;
+
+int permessageDeflate(lws_context* context, const lws_extension* extension, lws* wsi,
+                      lws_extension_callback_reasons reason, void* user, void* in,
+                      std::size_t len) {
+    const int result =
+        lws_extension_callback_pm_deflate(context, extension, wsi, reason, user, in, len);
+    if (reason == LWS_EXT_CB_PAYLOAD_RX && result == kPmdrNothingWeShouldDo) return kPmdrUnknown;
+    return result;
 }
 
 }  // namespace
@@ -176,6 +197,7 @@ struct Channel::Worker {
     // ---- Worker thread only. ----
     static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
                         std::size_t len);
+    static void onTlsStep(const SSL* ssl, int where, int ret);
     int onCallback(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len);
     lws_context* createContext();
     bool finished();
@@ -256,6 +278,8 @@ struct Channel::Worker {
     bool switching = false;                        // A connect() waits for this connection to end.
     bool closeFrameSent = false;
     bool closeFrameDue = false;  // failFromReceive(): the close goes out at the next WRITEABLE.
+    bool closeTimedOut = false;  // Our close frame went unanswered: no close frame ended it.
+    bool certificateRequested = false;  // The server's TLS handshake asked for ours.
     uint16_t sentCloseCode = 0;
     std::string sentCloseReason;
     bool peerClosed = false;
@@ -265,7 +289,7 @@ struct Channel::Worker {
     std::string failure;                              // Why we ended the connection ourselves.
     std::string tlsError;  // Why OpenSSL rejected the server's certificate.
     std::optional<MessageAssembler> assembler;
-    MessageWriter writer;
+    MessageWriter writer{MessageWriter::Role::kClient};
     MessagePtr inFlight;  // Handed to the writer, not yet whole on the wire.
     SteadyClock::time_point lastHeard;
     bool keepalivePingDue = false;
@@ -450,7 +474,7 @@ lws_context* Channel::Worker::createContext() {
     if (!context) return nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -484,9 +508,23 @@ void Channel::Worker::beforeDestroy() {
     keepaliveTimer.cancel();
 }
 
+// Notes when the server asks for a client certificate (see onConnectionError()).
+void Channel::Worker::onTlsStep(const SSL* ssl, int where, int) {
+    if (!(where & SSL_CB_LOOP) || SSL_get_state(ssl) != TLS_ST_CR_CERT_REQ) return;
+    static_cast<Worker*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))->certificateRequested = true;
+}
+
 int Channel::Worker::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
                               std::size_t len) {
     auto* self = static_cast<Worker*>(lws_context_user(lws_get_context(wsi)));
+    if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS) {
+        // Our own info callback on the vhost's client SSL_CTX: lws's (ssl_info_event_mask)
+        // crashes in wsi_from_fd() for client connections in 4.1.6.
+        auto* sslContext = static_cast<SSL_CTX*>(user);
+        SSL_CTX_set_app_data(sslContext, self);
+        SSL_CTX_set_info_callback(sslContext, &Worker::onTlsStep);
+        return 0;
+    }
     if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
         self->onCertificateVerified(static_cast<X509_STORE_CTX*>(user), len != 0);
         return 0;  // OpenSSL's verdict stands.
@@ -564,6 +602,12 @@ void Channel::Worker::onWakeRequests() {
         else
             handleDisconnect(std::move(std::get<DisconnectRequest>(request)));
     }
+    if (!requests.empty()) {
+        // ~Channel waits for idle with no request left: a disconnect that found the channel
+        // closed already (it went idle while the destructor queued it) changes nothing else.
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (shared.idle) shared.idleChanged.notify_all();
+    }
     if (!wsi || !established || !attemptActive) return;
     if (resumeReading) {
         readingPaused = false;
@@ -626,7 +670,8 @@ void Channel::Worker::startAttempt(const ConnectRequest& request) {
     readingPaused = false;
     closeWanted.reset();
     switching = false;
-    closeFrameSent = closeFrameDue = peerClosed = false;
+    closeFrameSent = closeFrameDue = closeTimedOut = peerClosed = false;
+    certificateRequested = false;
     sentCloseCode = peerCloseCode = 0;
     sentCloseReason.clear();
     peerCloseReason.clear();
@@ -700,13 +745,12 @@ bool Channel::Worker::useVhost(const ConnectRequest& request) {
     vhost = nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, 0, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     // Offered unless a connection says otherwise (CLIENT_CONFIRM_EXTENSION_SUPPORTED).
     static const lws_extension kExtensions[] = {
-        {"permessage-deflate", lws_extension_callback_pm_deflate,
-         "permessage-deflate; client_max_window_bits"},
+        {"permessage-deflate", permessageDeflate, "permessage-deflate; client_max_window_bits"},
         {nullptr, nullptr, nullptr},
     };
     lws_context_creation_info info;
@@ -891,6 +935,7 @@ void Channel::Worker::onCloseTimeout() {
         closeTimer.schedule(context, std::max<lws_usec_t>(left.count(), 1));
         return;
     }
+    closeTimedOut = true;
     failure = "the server did not complete the closing handshake (silent for " +
               secondsText(limits.closeTimeout) + ")";
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -1145,8 +1190,9 @@ int Channel::Worker::onPeerClose(lws* callbackWsi, const void* in, std::size_t l
 
 void Channel::Worker::onClosed() {
     if (!failure.empty()) {
-        finish(failureStage, closeFrameSent ? sentCloseCode : CloseCode::kAbnormal,
-               closeFrameSent ? sentCloseReason : std::string(), failure);
+        const bool endedByOurClose = closeFrameSent && !closeTimedOut;
+        finish(failureStage, endedByOurClose ? sentCloseCode : CloseCode::kAbnormal,
+               endedByOurClose ? sentCloseReason : std::string(), failure);
     } else if (peerClosed) {
         finish(FailureStage::kNone, peerCloseCode, peerCloseReason, {});
     } else if (closeFrameSent) {
@@ -1178,6 +1224,15 @@ void Channel::Worker::onConnectionError(lws* callbackWsi, const void* in) {
         // (and with it SO_ERROR) by the time we hear of it.
         finish(FailureStage::kTcp, 0, {},
                text + "the TCP connection was refused, or the host is unreachable");
+    } else if (certificateRequested) {
+        // TLS 1.3: our side of the handshake is over before the server judges our certificate;
+        // a server that rejects it (or its absence) just closes, and OpenSSL sees an EOF.
+        const bool presented = !target.options.tls.certFile.empty();
+        finish(FailureStage::kTls, 0, {},
+               text + "the server asked for a client certificate and closed the connection: " +
+                   (presented ? "it did not accept " + quoted(target.options.tls.certFile)
+                              : std::string("none was given (--cert and --key)")) +
+                   " (" + (detail.empty() ? "no detail" : detail) + ")");
     } else if (detail.rfind("connect SSL err", 0) == 0) {
         // OpenSSL's own text for a failed handshake says nothing a user can act on.
         finish(FailureStage::kTls, 0, {},

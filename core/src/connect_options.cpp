@@ -47,6 +47,11 @@ const char* whyHeaderIsOwned(std::string_view name) {
     return nullptr;
 }
 
+bool isControlOtherThanTab(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && byte != '\t') || byte == 0x7f;
+}
+
 std::string_view trimSpaceAndTab(std::string_view text) {
     const auto first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos) return {};
@@ -56,8 +61,9 @@ std::string_view trimSpaceAndTab(std::string_view text) {
 }  // namespace
 
 std::variant<Header, std::string> parseHeader(std::string_view text) {
-    if (text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
-        return std::string("a header cannot contain CR, LF or NUL");
+    // RFC 7230 3.2: field values are visible characters, space, tab and bytes from 0x80 up.
+    if (std::any_of(text.begin(), text.end(), isControlOtherThanTab))
+        return std::string("a header cannot contain a control character such as CR, LF or NUL");
     const auto colon = text.find(':');
     if (colon == std::string_view::npos)
         return "no colon in " + quoted(text) + ": expected 'Name: value'";
@@ -67,6 +73,12 @@ std::variant<Header, std::string> parseHeader(std::string_view text) {
     if (const char* why = whyHeaderIsOwned(name))
         return "the header " + quoted(name) + " cannot be set: " + why;
     return Header{std::string(name), std::string(trimSpaceAndTab(text.substr(colon + 1)))};
+}
+
+std::string checkOrigin(std::string_view origin) {
+    if (std::any_of(origin.begin(), origin.end(), isControlOtherThanTab))
+        return "the origin cannot contain a control character such as CR, LF or NUL";
+    return {};
 }
 
 std::string checkSubprotocol(std::string_view name) {

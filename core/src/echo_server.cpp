@@ -129,7 +129,7 @@ struct EchoServer::Service {
     struct Session {
         explicit Session(std::size_t maxMessageBytes) : assembler(maxMessageBytes) {}
         MessageAssembler assembler;
-        MessageWriter writer;
+        MessageWriter writer{MessageWriter::Role::kServer};
         std::deque<MessagePtr> pending;  // Echoes not yet started.
         std::size_t pendingBytes = 0;    // Their data, plus kPendingEchoOverhead each.
         bool readingPaused = false;      // Until the echoes of what was read are written.

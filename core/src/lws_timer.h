@@ -3,6 +3,8 @@
 
 #include <libwebsockets.h>
 
+#include <type_traits>
+
 namespace wsdemo {
 
 template <class Owner, void (Owner::*onExpired)()>
@@ -26,6 +28,8 @@ private:
         lws_sorted_usec_list_t sul;
         Owner* owner;
     };
+
+    static_assert(std::is_standard_layout_v<Slot>, "lws_container_of() needs offsetof()");
 
     static void expired(lws_sorted_usec_list_t* sul) {
         Slot* slot = lws_container_of(sul, Slot, sul);

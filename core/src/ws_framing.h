@@ -46,9 +46,13 @@ int closeWith(lws* wsi, uint16_t code, std::string_view reason);
 
 // What libwebsockets reads and sends at most per system call on every connection here:
 // initContextInfo() sets it as the context's pt_serv_buf_size, which lws uses for both while the
-// protocols leave rx_buffer_size and tx_packet_size at 0 (keep them so). lws's default, 4,096,
-// cost a 16 MiB message 4,079 send() calls and as many poll rounds.
+// protocols leave tx_packet_size at 0 (keep it so). lws's default, 4,096, cost a 16 MiB message
+// 4,079 send() calls and as many poll rounds. The client's protocol sets rx_buffer_size to
+// kClientReceiveChunkBytes: lws 4.1.6's client hands on a frame's payload only when that buffer
+// is full or the frame ends, and a header that claims more than the limit must fail the
+// connection after a few KiB, not after kSocketChunkBytes.
 constexpr std::size_t kSocketChunkBytes = 256 * 1024;
+constexpr std::size_t kClientReceiveChunkBytes = 4 * 1024;
 
 // Data frames as RFC 6455 section 5.2 lays them out: the pure part of MessageWriter, which
 // builds frames itself (see there).
@@ -117,7 +121,7 @@ public:
         kFailed,  // lws_write() failed: the connection is gone, return -1.
     };
 
-    explicit MessageWriter(Role role = Role::kClient) : role_(role) {}
+    explicit MessageWriter(Role role) : role_(role) {}
 
     Result write(lws* wsi, const Next& next, const Written& written);
     // A message is partly written: a close frame must wait. Meant for the start of WRITEABLE,

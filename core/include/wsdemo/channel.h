@@ -35,12 +35,15 @@ struct Header {
 };
 
 // Parses "Name: value" (optional white space around the value). Refuses, with a one-line
-// reason: no colon, an empty name, a name that is not an RFC 7230 token, a CR, LF or NUL
-// anywhere, and the headers that libwebsockets or RFC 6455 own (Host, Upgrade, Connection,
-// Origin (use ConnectOptions::origin), Sec-WebSocket-*, Content-Length, Transfer-Encoding).
+// reason: no colon, an empty name, a name that is not an RFC 7230 token, a control character
+// (CR, LF, NUL... all but tab) anywhere, and the headers that libwebsockets or RFC 6455 own (Host,
+// Upgrade, Connection, Origin (use ConnectOptions::origin), Sec-WebSocket-*, Content-Length,
+// Transfer-Encoding).
 std::variant<Header, std::string> parseHeader(std::string_view text);
 // A subprotocol name must be an RFC 7230 token (RFC 6455 4.1): empty when it is, else why not.
 std::string checkSubprotocol(std::string_view name);
+// An Origin goes out as a header value: no control character but tab. Empty when fine.
+std::string checkOrigin(std::string_view origin);
 
 struct ReconnectOptions {
     bool enabled = false;
@@ -62,7 +65,7 @@ struct TlsOptions {
 struct ConnectOptions {
     std::vector<std::string> subprotocols;  // Offered in this order; the server picks one.
     std::vector<Header> headers;
-    std::string origin;  // Empty: no Origin header.
+    std::string origin;                               // Empty: no Origin header.
     std::chrono::milliseconds connectTimeout{10000};  // From connect() to the end of the upgrade.
     // A larger message, either way, closes the connection with 1009 (received) or is refused
     // by send() (kTooLarge).
@@ -99,7 +102,7 @@ const char* toString(FailureStage stage);
 enum class CloseInitiator { kNone, kClient, kServer };
 
 struct ChannelStatus {
-    ReadyState state = ReadyState::kClosed;  // kClosed with failure kNone before connect().
+    ReadyState state = ReadyState::kClosed;         // kClosed with failure kNone before connect().
     ConnectStage stage = ConnectStage::kResolving;  // While kConnecting.
     std::string url;                                // Of the current or last connection.
     std::string protocol;    // Negotiated subprotocol; empty if none. From kOpen on.

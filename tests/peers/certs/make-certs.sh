@@ -6,14 +6,16 @@ cd "$(dirname "$0")"
 days=36500
 openssl req -x509 -newkey rsa:2048 -nodes -days $days -subj "/CN=wsdemo test CA" \
   -keyout ca.key -out ca.pem
-issue() {  # name subjectAltName
+issue() {  # name extensions (openssl x509 -extfile lines)
   openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" -keyout "$1.key" -out "$1.csr"
   openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days $days \
-    -extfile <(printf 'subjectAltName=%s\n' "$2") -out "$1.pem"
+    -extfile <(printf '%s\n' "$2") -out "$1.pem"
   rm "$1.csr"
 }
-issue localhost "DNS:localhost,IP:127.0.0.1"
-issue other-host "DNS:other.example"
+issue localhost "subjectAltName=DNS:localhost,IP:127.0.0.1"
+issue other-host "subjectAltName=DNS:other.example"
+# For servers that require a client certificate issued by the test CA.
+issue client "extendedKeyUsage=clientAuth"
 openssl req -x509 -newkey rsa:2048 -nodes -days $days -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout self-signed.key -out self-signed.pem
 rm -f ca.srl
