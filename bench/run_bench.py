@@ -5,7 +5,8 @@
 
 Peers against the same server: wsdemo_bench_channel (the Channel), the node `ws` client and the
 python3-websockets client all talk to one `wsdemo --echo-server`; the raw TCP floor is a C++ TCP
-echo (bench/tcp_floor.cpp). The app rows drive the real `wsdemo` window under an Xvfb of its own,
+echo (bench/tcp_floor.cpp). The connect row times connect → open, the Channel against node `ws`,
+to that server and to a wss:// one (--tls-cert with tests/peers/certs). The app rows drive the real `wsdemo` window under an Xvfb of its own,
 read its `--stats` lines at exit and its CPU time and RSS from /proc. Prints a table with medians
 and ratios; writes BUILD_DIR/bench/{results.csv,table.md,bench.png}. Figures, not tests: nothing
 here passes or fails on a number.

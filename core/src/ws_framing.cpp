@@ -20,6 +20,8 @@ bool compressionActive(lws* wsi) {
     return lws_set_extension_option(wsi, "permessage-deflate", nullptr, nullptr) == 0;
 }
 
+constexpr unsigned char kRsv1 = 0x40;  // As lws_get_reserved_bits() places it.
+
 }  // namespace
 
 MessageAssembler::Result MessageAssembler::append(lws* wsi, const void* in, std::size_t len) {
@@ -28,12 +30,15 @@ MessageAssembler::Result MessageAssembler::append(lws* wsi, const void* in, std:
         message_.type = lws_frame_is_binary(wsi) ? Message::Type::kBinary : Message::Type::kText;
         message_.data.clear();
         utf8_ = Utf8Validator();
+        // RSV1 on a message's first frame says it is compressed (RFC 7692 6); lws keeps the
+        // bits of the frame it is delivering.
+        compressed_ = compressionActive(wsi) && (lws_get_reserved_bits(wsi) & kRsv1) != 0;
     }
     // What the current frame still announces counts now: memory stays bounded whatever a
-    // header claims, and the connection fails before the bytes arrive. Not when compressed:
-    // the header counts compressed bytes, which may outnumber the message's (and lws tells the
-    // last inflated chunk by lws_is_final_fragment() alone).
-    const std::size_t remaining = compressionActive(wsi) ? 0 : lws_remaining_packet_payload(wsi);
+    // header claims, and the connection fails before the bytes arrive. Not for a compressed
+    // message, whose headers count compressed bytes, more than the message's when it does not
+    // compress (and lws tells its last inflated chunk by lws_is_final_fragment() alone).
+    const std::size_t remaining = compressed_ ? 0 : lws_remaining_packet_payload(wsi);
     if (len > maxMessageBytes_ - message_.data.size() ||
         remaining > maxMessageBytes_ - message_.data.size() - len)
         return Result::kTooBig;
@@ -132,11 +137,11 @@ MessageWriter::Result MessageWriter::write(lws* wsi, const Next& next, const Wri
     // queue behind it in lws's heap.
     if (lws_partial_buffered(wsi)) return Result::kMore;
     if (!current_ && !takeNext(next)) return Result::kIdle;
+    const bool compressed = compressionActive(wsi);
     // An empty message goes raw, uncompressed (RFC 7692 allows it): lws 4.1.6 compresses one
     // into nothing and aborts on assert(0) in extension-permessage-deflate.c.
-    if (compressionActive(wsi) && !current_->data.empty())
-        return writeFragmentThroughLws(wsi, written);
-    return writeRaw(wsi, next, written);
+    if (compressed && !current_->data.empty()) return writeFragmentThroughLws(wsi, written);
+    return writeRaw(wsi, next, written, compressed);
 }
 
 void MessageWriter::reset() {
@@ -151,7 +156,8 @@ bool MessageWriter::takeNext(const Next& next) {
     return current_ != nullptr;
 }
 
-MessageWriter::Result MessageWriter::writeRaw(lws* wsi, const Next& next, const Written& written) {
+MessageWriter::Result MessageWriter::writeRaw(lws* wsi, const Next& next, const Written& written,
+                                              bool compressed) {
     if (!batch_) batch_ = std::make_unique<unsigned char[]>(kSocketChunkBytes);
     batchBytes_ = 0;
     while (current_ || takeNext(next)) {
@@ -159,8 +165,8 @@ MessageWriter::Result MessageWriter::writeRaw(lws* wsi, const Next& next, const 
         if (batchBytes_ + wsframe::kMaxHeaderBytes + payload > kSocketChunkBytes) break;
         if (!appendFrame(payload)) return Result::kFailed;
         if (offset_ == current_->data.size()) finished_.push_back(std::move(current_));
-        // Compressed or not is decided per message: the next one starts the next callback.
-        if (!current_ && compressionActive(wsi)) break;
+        // With compression, only an empty message came here: the next one may need lws.
+        if (!current_ && compressed) break;
     }
     if (lws_write(wsi, batch_.get(), batchBytes_, LWS_WRITE_HTTP) < static_cast<int>(batchBytes_))
         return Result::kFailed;
@@ -178,17 +184,17 @@ bool MessageWriter::appendFrame(std::size_t payload) {
                                        : wsframe::Opcode::kText;
     unsigned char* out = batch_.get() + batchBytes_;
     const auto* in = reinterpret_cast<const unsigned char*>(current_->data.data()) + offset_;
-    if (role_ == Role::kClient) {
-        wsframe::MaskKey key;
-        if (!maskKeys_.next(key)) return false;
-        const std::size_t header = wsframe::writeHeader(out, opcode, final, payload, &key);
+    const bool masked = role_ == Role::kClient;
+    wsframe::MaskKey key;
+    if (masked && !maskKeys_.next(key)) return false;
+    // No RSV bit: the frame is not compressed.
+    const std::size_t header =
+        wsframe::writeHeader(out, opcode, final, payload, masked ? &key : nullptr);
+    if (masked)
         wsframe::copyMasked(out + header, in, payload, key);
-        batchBytes_ += header + payload;
-    } else {
-        const std::size_t header = wsframe::writeHeader(out, opcode, final, payload, nullptr);
+    else
         std::memcpy(out + header, in, payload);
-        batchBytes_ += header + payload;
-    }
+    batchBytes_ += header + payload;
     offset_ += payload;
     return true;
 }

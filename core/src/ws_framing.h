@@ -36,6 +36,7 @@ public:
 private:
     const std::size_t maxMessageBytes_;
     bool inMessage_ = false;
+    bool compressed_ = false;  // permessage-deflate compressed the message in progress.
     Message message_;
     Utf8Validator utf8_;  // Text messages only.
 };
@@ -132,7 +133,7 @@ public:
 
 private:
     bool takeNext(const Next& next);  // False when no message is waiting.
-    Result writeRaw(lws* wsi, const Next& next, const Written& written);
+    Result writeRaw(lws* wsi, const Next& next, const Written& written, bool compressed);
     bool appendFrame(std::size_t payloadBytes);  // False if no mask key could be had.
     Result writeFragmentThroughLws(lws* wsi, const Written& written);
 
