@@ -30,16 +30,21 @@ const ImVec4 kWarningColor(1.0f, 0.4f, 0.4f, 1.0f);
 
 }  // namespace
 
-void ChatView::onEvents(const std::vector<ChannelEvent>& events) {
+bool ChatView::onEvents(const std::vector<ChannelEvent>& events) {
+    bool drawnChanges = false;
     for (const ChannelEvent& event : events) {
         if (std::holds_alternative<MessageReceived>(event.what)) {
             ++received_;
+            drawnChanges = true;
         } else if (const auto* reconnect = std::get_if<ReconnectScheduled>(&event.what)) {
             reconnect_ = *reconnect;
+            drawnChanges = true;
         } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
             if (changed->status.state != ReadyState::kClosed) reconnect_.reset();
+            drawnChanges = true;
         }
     }
+    return drawnChanges;
 }
 
 void ChatView::onSendResult(SendResult result) {

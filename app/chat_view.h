@@ -22,7 +22,9 @@ public:
     explicit ChatView(std::string notice = {}) : notice_(std::move(notice)) {}
 
     // Every event the channel drained, in order, before the frame that draws them.
-    void onEvents(const std::vector<ChannelEvent>& events);
+    // True when any of them changes what the panel draws: keepalive pings and pongs, and
+    // messages written, do not, so they need no redraw.
+    bool onEvents(const std::vector<ChannelEvent>& events);
     void onSendResult(SendResult result);
 
     // Draws one frame's panel over the whole viewport (call between NewFrame and Render).

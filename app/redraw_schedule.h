@@ -55,6 +55,9 @@ public:
     // When the next redraw should start; nullopt while none is due (wait for an event).
     std::optional<Clock::time_point> nextRedraw(bool news, bool inputHeld) const;
 
+    // Input is waiting for its redraws: a redraw now is owed to it, not only to news.
+    bool inputPending() const { return redrawsAfterInput_ > 0; }
+
     // A redraw starts now: it takes the news and counts as one of the redraws after input.
     void onRedraw(Clock::time_point start);
 

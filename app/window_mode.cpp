@@ -154,11 +154,15 @@ int runWindow(const CommandLine& command) {
         }
         const auto drawStart = Clock::now();
         glfwPollEvents();
+        const bool forInput =
+            command.redrawContinuously || scheduler.inputPending() || inputHeld(io);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        view.onEvents(channel->drainEvents());
+        const bool drawnChanges = view.onEvents(channel->drainEvents());
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
+        // News that changes nothing on screen (a keepalive ping and its pong) costs no redraw.
+        if (!forInput && !drawnChanges) continue;
 
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();

@@ -196,6 +196,22 @@ TEST_CASE("the panel previews the first 4 KiB of a long text, whole characters o
     }
 }
 
+TEST_CASE("only events that change the panel ask for a redraw", "[chat_view]") {
+    ChatView view;
+    const auto at = SteadyClock::now();
+    const auto message = std::make_shared<const Message>(Message{Message::Type::kText, "hi"});
+    CHECK_FALSE(view.onEvents({}));
+    CHECK_FALSE(view.onEvents({ChannelEvent{at, 1, PingSent{{}, true}},
+                               ChannelEvent{at, 1, PongReceived{{}, std::chrono::microseconds(40)}},
+                               ChannelEvent{at, 1, MessageSent{message}},
+                               ChannelEvent{at, 1, PongSent{"x"}}}));
+    CHECK(view.onEvents(
+        {ChannelEvent{at, 1, PingSent{{}, true}}, ChannelEvent{at, 1, MessageReceived{message}}}));
+    CHECK(view.onEvents({ChannelEvent{at, 1, StateChanged{openStatus()}}}));
+    CHECK(view.onEvents(
+        {ChannelEvent{at, 1, ReconnectScheduled{1, std::chrono::milliseconds(500)}}}));
+}
+
 TEST_CASE("messages replaced before a frame showed them are counted", "[chat_view]") {
     HeadlessImGui imgui;
     ChatView view;

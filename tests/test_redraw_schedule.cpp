@@ -68,14 +68,17 @@ TEST_CASE("the scheduler draws after input, then waits for an event", "[redraw_s
     // The first frames are due at once: the window has never been drawn.
     REQUIRE(scheduler.nextRedraw(false, false));
     CHECK(*scheduler.nextRedraw(false, false) <= start);
+    CHECK(scheduler.inputPending());
     Clock::time_point now = drawWhileDue(scheduler, start, redraws);
     CHECK(redraws == RedrawScheduler::kRedrawsAfterInput);
     CHECK_FALSE(scheduler.nextRedraw(false, false));
+    CHECK_FALSE(scheduler.inputPending());
 
     // Input long after the last frame: a frame at once, and the frames Dear ImGui settles in,
     // one display refresh apart.
     now += 1s;
     scheduler.onInput();
+    CHECK(scheduler.inputPending());
     CHECK(*scheduler.nextRedraw(false, false) <= now);
     redraws = 0;
     const Clock::time_point last = drawWhileDue(scheduler, now, redraws);

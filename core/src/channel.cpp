@@ -474,7 +474,8 @@ lws_context* Channel::Worker::createContext() {
     if (!context) return nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr,
+         kSocketChunkBytes},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -745,7 +746,8 @@ bool Channel::Worker::useVhost(const ConnectRequest& request) {
     vhost = nullptr;
 
     static const lws_protocols kProtocols[] = {
-        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr, 0},
+        {kProtocolName, &Worker::callback, 0, kClientReceiveChunkBytes, 0, nullptr,
+         kSocketChunkBytes},
         {nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     // Offered unless a connection says otherwise (CLIENT_CONFIRM_EXTENSION_SUPPORTED).
