@@ -33,7 +33,7 @@ public:
             if (const auto* kind = std::get_if<Kind>(&event.what)) found.push_back(*kind);
         return found;
     }
-    std::vector<MessagePtr> messages() const;  // Received, in order.
+    std::vector<MessagePtr> messages() const;   // Received, in order.
     std::vector<ChannelStatus> states() const;  // Every StateChanged, in order.
 
     // Drains events until done(events()) holds or the timeout passes; returns done(events()).
