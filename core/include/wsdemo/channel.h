@@ -170,8 +170,9 @@ struct ChannelLimits {
     // What send() may queue. Each message counts kQueuedMessageOverhead bytes on top of its
     // data, so that empty messages are bounded too.
     std::size_t maxQueuedSendBytes = 64u << 20;
-    // How long disconnect-then-destroy waits for the closing handshake before it drops the
-    // connection.
+    // After our close frame, how long the peer may stay silent before the connection is
+    // dropped (reported as 1006): a peer still sending what it had queued is not cut off. The
+    // destructor waits no longer than this in all.
     std::chrono::milliseconds closeTimeout{750};
 };
 constexpr std::size_t kQueuedMessageOverhead = 64;
