@@ -1,13 +1,7 @@
 #include "cli.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -94,18 +88,6 @@ std::optional<milliseconds> parseSeconds(std::string_view text, const SecondsRan
     if (zero && range.zeroAllowed) return value;
     if (value < range.least || value > range.most) return std::nullopt;
     return value;
-}
-
-// Empty when `path` names a regular file that this process can read, else why not.
-std::string whyUnreadable(const std::string& path) {
-    // stat() first: opening a FIFO or a device could block or have effects.
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
-    if (!S_ISREG(info.st_mode)) return "not a regular file";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return std::strerror(errno);
-    ::close(fd);
-    return {};
 }
 
 // CLI11 declares the options and splits argv; every check and every error line is ours, so

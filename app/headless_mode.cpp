@@ -212,7 +212,7 @@ void HeadlessSession::onStateChanged(std::uint64_t connection, const ChannelStat
             closed_.reset();
             reconnectDue_ = false;
             if (const auto stage = std::make_pair(connection, status.stage); stage != lastStage_) {
-                say(describeStage(status.stage));
+                say(toString(status.stage));
                 lastStage_ = stage;
             }
             return;

@@ -76,7 +76,7 @@ std::string describeStatus(const ChannelStatus& status) {
     std::string text;
     switch (status.state) {
         case ReadyState::kConnecting:
-            text = "Connecting to " + status.url + ": " + describeStage(status.stage) + " ...";
+            text = "Connecting to " + status.url + ": " + toString(status.stage) + " ...";
             break;
         case ReadyState::kOpen:
             text = describeOpen(status);
@@ -91,20 +91,6 @@ std::string describeStatus(const ChannelStatus& status) {
     if (status.state == ReadyState::kClosed && status.unsentMessages)
         text += "; " + std::to_string(status.unsentMessages) + " message(s) never sent";
     return text;
-}
-
-const char* describeStage(ConnectStage stage) {
-    switch (stage) {
-        case ConnectStage::kResolving:
-            return "resolving the host name";
-        case ConnectStage::kTcp:
-            return "opening the TCP connection";
-        case ConnectStage::kTls:
-            return "TLS handshake";
-        case ConnectStage::kUpgrade:
-            return "WebSocket opening handshake";
-    }
-    return "?";
 }
 
 std::string closeCodeMeaning(uint16_t code) {

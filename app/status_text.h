@@ -13,9 +13,6 @@ namespace wsdemo {
 // \"bye\"", "Connection lost: code 1006 (no close frame): ...", or the failure's own line.
 std::string describeStatus(const ChannelStatus& status);
 
-// What a connection attempt is doing: "resolving the host name", "TLS handshake", ...
-const char* describeStage(ConnectStage stage);
-
 // What a close code means (RFC 6455 7.4.1, IANA registry): "normal closure", "going away",
 // "no close frame", ...; empty for codes without a fixed meaning (3000-4999).
 std::string closeCodeMeaning(uint16_t code);

@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -557,7 +560,16 @@ TEST_CASE("a bad URL or option fails before any connection", "[channel]") {
         options.tls.caFile = "/nonexistent/ca.pem";
         mentions = "/nonexistent/ca.pem";
     }
+    // Opening a FIFO with no writer blocks: connect() runs on the caller's (UI) thread.
+    const std::string fifo = "/tmp/wsdemo-test-fifo-" + std::to_string(::getpid());
+    SECTION("a FIFO as the TLS file, which would block whoever opened it") {
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        url = "wss://127.0.0.1:1/";
+        options.tls.caFile = fifo;
+        mentions = "not a regular file";
+    }
     probe.channel().connect(url, options);
+    ::unlink(fifo.c_str());
     REQUIRE(probe.waitForClosed());
     CHECK(probe.closedStatus().failure == expected);
     CHECK_THAT(probe.closedStatus().error, Catch::Contains(mentions));

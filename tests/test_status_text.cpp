@@ -101,6 +101,6 @@ TEST_CASE("events read as one line each", "[status_text]") {
     CHECK(describeReconnect(ReconnectScheduled{1, 500ms}) == "reconnecting in 0.5 s (attempt 1)");
     CHECK(describePong(PongReceived{"x", 213us}) == "pong in 0.213 ms");
     CHECK(describePong(PongReceived{"x", std::nullopt}) == "pong received (not asked for)");
-    CHECK(std::string(describeStage(ConnectStage::kResolving)) == "resolving the host name");
-    CHECK(std::string(describeStage(ConnectStage::kTls)) == "TLS handshake");
+    CHECK(std::string(toString(ConnectStage::kResolving)) == "resolving the host name");
+    CHECK(std::string(toString(ConnectStage::kTls)) == "TLS handshake");
 }

@@ -7,7 +7,6 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -76,9 +75,8 @@ bool isNumericHost(const std::string& host) {
 
 // Empty when the file can be read, else why not.
 std::string checkReadable(const std::string& what, const std::string& path) {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) return "cannot read the " + what + " " + quoted(path) + ": " + std::strerror(errno);
-    std::fclose(file);
+    if (std::string why = whyUnreadable(path); !why.empty())
+        return "cannot read the " + what + " " + quoted(path) + ": " + why;
     return {};
 }
 

@@ -1,10 +1,16 @@
 // The pure parts of channel.h: checking connect options, the reconnect backoff, and the names
 // of states and stages. No libwebsockets here, so the command line and the fuzzers use them as
 // they are.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "wsdemo/channel.h"
 #include "wsdemo/text.h"
@@ -81,6 +87,17 @@ std::string checkOrigin(std::string_view origin) {
     return {};
 }
 
+std::string whyUnreadable(const std::string& path) {
+    // stat() first: opening a FIFO or a device could block or have effects.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
+    if (!S_ISREG(info.st_mode)) return "not a regular file";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return std::strerror(errno);
+    ::close(fd);
+    return {};
+}
+
 std::string checkSubprotocol(std::string_view name) {
     if (name.empty()) return "a subprotocol name cannot be empty";
     if (!isToken(name)) return "the subprotocol " + quoted(name) + " may only hold " + kTokenChars;
@@ -118,13 +135,13 @@ const char* toString(ReadyState state) {
 const char* toString(ConnectStage stage) {
     switch (stage) {
         case ConnectStage::kResolving:
-            return "name resolution";
+            return "resolving the host name";
         case ConnectStage::kTcp:
-            return "TCP connect";
+            return "opening the TCP connection";
         case ConnectStage::kTls:
             return "TLS handshake";
         case ConnectStage::kUpgrade:
-            return "WebSocket upgrade";
+            return "WebSocket opening handshake";
     }
     return "?";
 }

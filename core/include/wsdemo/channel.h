@@ -44,6 +44,9 @@ std::variant<Header, std::string> parseHeader(std::string_view text);
 std::string checkSubprotocol(std::string_view name);
 // An Origin goes out as a header value: no control character but tab. Empty when fine.
 std::string checkOrigin(std::string_view origin);
+// Empty when `path` names a regular file this process can read, else why not. Never opens a
+// FIFO or a device, which could block the caller or have effects.
+std::string whyUnreadable(const std::string& path);
 
 struct ReconnectOptions {
     bool enabled = false;
@@ -93,6 +96,7 @@ const char* toString(ReadyState state);
 
 // Where a connection attempt is while kConnecting.
 enum class ConnectStage { kResolving, kTcp, kTls, kUpgrade };
+// What the attempt is doing: "resolving the host name", "TLS handshake", ...
 const char* toString(ConnectStage stage);
 
 // Where a connection attempt failed, for a status that never reached kOpen.
