@@ -1,0 +1,35 @@
+// What a panel may ask of the window: panels draw and return actions, they never call the
+// channel or start servers themselves. The window loop (window_mode.cpp) carries them out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "wsdemo/message.h"
+
+namespace wsdemo {
+
+// Connect to `url` with the options of the settings (the current connection, if any, ends).
+struct ConnectAction {
+    std::string url;
+};
+// Start the embedded echo server if it is not running, then connect to it.
+struct UseEchoServerAction {};
+// Close with this code and reason; while connecting or waiting to reconnect, give up at once.
+struct DisconnectAction {
+    uint16_t code = CloseCode::kNormal;
+    std::string reason;
+};
+struct SendAction {
+    Message::Type type = Message::Type::kText;
+    std::string data;  // Text: UTF-8. Binary: the bytes (already parsed from hex).
+};
+struct PingAction {
+    std::string payload;  // At most 125 bytes.
+};
+
+using Action =
+    std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction, PingAction>;
+
+}  // namespace wsdemo

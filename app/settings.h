@@ -1,0 +1,50 @@
+// What the window remembers between runs (settings_store.h reads and writes it as JSON under
+// $XDG_CONFIG_HOME/wsdemo/). Plain values: no Dear ImGui, no file access here.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "wsdemo/channel.h"
+
+namespace wsdemo {
+
+struct Snippet {
+    std::string name;
+    std::string body;
+    bool binary = false;  // body is hex, as typed in the composer's Binary mode.
+};
+
+enum class Theme { kDark, kLight };
+
+struct WindowPlacement {
+    bool known = false;  // False until the first run saves one: the window manager places it.
+    int x = 0, y = 0;
+    int width = 960, height = 720;  // Screen coordinates (before content scale).
+};
+
+struct LogLimits {
+    std::size_t maxRows = 10000;
+    std::size_t maxBytes = 256u << 20;  // Of message data held by the log.
+};
+
+struct Settings {
+    static constexpr std::size_t kMaxUrlHistory = 20;
+
+    ConnectOptions connect;               // Used at the next Connect.
+    std::vector<std::string> urlHistory;  // Most recent first, no duplicates, at most 20.
+    std::vector<Snippet> snippets;
+    Theme theme = Theme::kDark;
+    WindowPlacement window;
+    LogLimits log;
+    // Layout: the share of the width the log takes beside the side panel, and the side
+    // panel's tab ("Inspector", "Stats", "Settings").
+    float logWidthShare = 0.6f;
+    std::string sideTab = "Inspector";
+};
+
+// Puts `url` first in the history, removing an earlier copy, keeping at most kMaxUrlHistory.
+void rememberUrl(Settings& settings, const std::string& url);
+
+}  // namespace wsdemo

@@ -1,0 +1,38 @@
+// A Dear ImGui context with no window and no GL, for panel tests: draw frames, type, press keys
+// and click widgets by the label the panel noted in the WidgetMap, as a person would.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <string>
+
+#include "widget_map.h"
+
+namespace wsdemo::test {
+
+class HeadlessImGui {
+public:
+    explicit HeadlessImGui(ImVec2 displaySize = ImVec2(960, 720));
+    ~HeadlessImGui();
+    HeadlessImGui(const HeadlessImGui&) = delete;
+    HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+
+    // One frame: NewFrame, WidgetMap::beginFrame, draw(), Render.
+    void frame(const std::function<void()>& draw);
+
+    // Each takes effect in the next frame() (then is released after it, for keys and mouse).
+    void type(const std::string& utf8);
+    void press(ImGuiKey key, bool shift = false, bool ctrl = false);
+    // Moves the mouse to the centre of the widget noted as `label` in the last frame, then
+    // presses and releases the left button over the next two frames (calling draw for each).
+    // Throws std::runtime_error if the last frame noted no such widget.
+    void click(const std::string& label, const std::function<void()>& draw);
+
+    const WidgetMap& widgets() const { return WidgetMap::current(); }
+
+private:
+    int pendingKey_ = -1;  // io.KeysDown index held for the next frame.
+};
+
+}  // namespace wsdemo::test
