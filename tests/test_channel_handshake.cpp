@@ -188,6 +188,27 @@ TEST_CASE("messages round-trip exactly with permessage-deflate in use", "[channe
     }
 }
 
+TEST_CASE("messages queued before the upgrade all go out with permessage-deflate in use",
+          "[channel][peer]") {
+    // The resolver holds the attempt until every message is queued, so that the first
+    // WRITEABLE finds them all: the empty ones go out raw, the next through lws's compressor.
+    ScriptedServer server({"--deflate"});
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    ChannelProbe probe(ChannelLimits{}, [released](const std::string& host) {
+        released.wait();
+        return resolveWithGetaddrinfo(host);
+    });
+    probe.channel().connect(server.url());
+    const std::vector<std::string> sent{"", "", "after two empty messages"};
+    for (const std::string& text : sent) REQUIRE(probe.channel().send(text) == SendResult::kQueued);
+    release.set_value();
+    REQUIRE(probe.waitForMessages(sent.size()));
+    REQUIRE_THAT(probe.channel().status().extensions, Catch::StartsWith("permessage-deflate"));
+    const auto messages = probe.messages();
+    for (std::size_t i = 0; i < sent.size(); ++i) CHECK(messages[i]->data == sent[i]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reconnect: the server drops the connection ("drop") and refuses new ones for a while.
 

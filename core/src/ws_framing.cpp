@@ -160,19 +160,24 @@ MessageWriter::Result MessageWriter::writeRaw(lws* wsi, const Next& next, const 
                                               bool compressed) {
     if (!batch_) batch_ = std::make_unique<unsigned char[]>(kSocketChunkBytes);
     batchBytes_ = 0;
+    bool nextMayNeedLws = false;
     while (current_ || takeNext(next)) {
         const std::size_t payload = std::min(kFramePayloadBytes, current_->data.size() - offset_);
         if (batchBytes_ + wsframe::kMaxHeaderBytes + payload > kSocketChunkBytes) break;
         if (!appendFrame(payload)) return Result::kFailed;
         if (offset_ == current_->data.size()) finished_.push_back(std::move(current_));
-        // With compression, only an empty message came here: the next one may need lws.
-        if (!current_ && compressed) break;
+        // With compression, only an empty message came here: the next one, if any is queued,
+        // may need lws, in a callback of its own.
+        if (!current_ && compressed) {
+            nextMayNeedLws = true;
+            break;
+        }
     }
     if (lws_write(wsi, batch_.get(), batchBytes_, LWS_WRITE_HTTP) < static_cast<int>(batchBytes_))
         return Result::kFailed;
     for (const MessagePtr& message : finished_) written(message);
     finished_.clear();
-    return current_ || lws_partial_buffered(wsi) ? Result::kMore : Result::kIdle;
+    return current_ || nextMayNeedLws || lws_partial_buffered(wsi) ? Result::kMore : Result::kIdle;
 }
 
 bool MessageWriter::appendFrame(std::size_t payload) {
