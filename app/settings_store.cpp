@@ -352,13 +352,17 @@ void readUrlHistory(Reader& reader, const json& root, std::vector<std::string>& 
 
 void readWindow(Reader& reader, const json& object, WindowPlacement& out) {
     const std::string path = "window.";
+    const std::size_t problemsBefore = reader.problemCount();
     WindowPlacement read;
     reader.read(object, path, "x", limits::kWindowPosition, read.x);
     reader.read(object, path, "y", limits::kWindowPosition, read.y);
     reader.read(object, path, "width", limits::kWindowWidth, read.width);
     reader.read(object, path, "height", limits::kWindowHeight, read.height);
-    read.known = true;
-    out = read;
+    // A placement with a bad part is no placement: the window manager places the window.
+    if (reader.problemCount() == problemsBefore) {
+        read.known = true;
+        out = read;
+    }
 }
 
 void readLayout(Reader& reader, const json& object, Settings& out) {
@@ -406,11 +410,17 @@ void readSettings(Reader& reader, const json& root, Settings& out) {
     if (const json* layout = reader.object(root, "", "layout")) readLayout(reader, *layout, out);
 }
 
-// "line 3, column 5: syntax error while parsing object - ..." out of nlohmann's message.
+// "line 3, column 5: syntax error while parsing object - ..." out of nlohmann's message, whose
+// "last read" part quotes the bad token whole: that may be most of a megabyte.
 std::string describeParseError(const json::parse_error& error) {
-    const std::string what = error.what();
+    constexpr std::size_t kMaxBytes = 200;
+    std::string what = error.what();
     const std::size_t at = what.find(" at line ");
-    return at == std::string::npos ? what : what.substr(at + 4);
+    if (at != std::string::npos) what.erase(0, at + 4);
+    if (what.size() <= kMaxBytes) return what;
+    std::size_t cut = kMaxBytes;
+    while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;  // UTF-8.
+    return what.substr(0, cut) + "...";
 }
 
 // The first few problems in one line; the rest counted.

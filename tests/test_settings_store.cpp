@@ -205,6 +205,10 @@ TEST_CASE("a file that cannot be read is set aside: defaults, one line saying wh
         contents = "{\n  \"theme\": \"dark\",\n  oops\n}\n";
         why = "line 3, column 3: syntax error";
     }
+    SECTION("a syntax error after a long string: told in a short line") {
+        contents = "{\"theme\": \"" + std::string(100000, 'x') + "\x01\"}";
+        why = "invalid string: control character U+0001 (SOH) must be escaped";
+    }
     SECTION("JSON but not an object") {
         contents = "[1, 2, 3]";
         why = "expected a JSON object, found array";
@@ -250,6 +254,7 @@ TEST_CASE("a file that cannot be read is set aside: defaults, one line saying wh
     CHECK(loaded.problem.find("set aside as settings.json.corrupt-") != std::string::npos);
     CHECK(loaded.problem.find(", starting with defaults") != std::string::npos);
     CHECK(loaded.problem.find('\n') == std::string::npos);
+    CHECK(loaded.problem.size() < path.size() + 300);
     checkSame(loaded.settings, Settings{});
 
     const std::string aside = setAsideFile(directory.path());
@@ -348,6 +353,7 @@ TEST_CASE("a bad field is dropped and named; the rest of the file is kept", "[se
     CHECK(loaded.settings.connect.connectTimeout == ConnectOptions{}.connectTimeout);
     CHECK(loaded.settings.log.maxRows == LogLimits{}.maxRows);
     CHECK(loaded.settings.connect.reconnect.minDelay == ReconnectOptions{}.minDelay);
+    CHECK_FALSE(loaded.settings.window.known);  // A bad part leaves the window manager to it.
     CHECK(loaded.settings.window.height == WindowPlacement{}.height);
     CHECK(loaded.settings.theme == Theme::kDark);
 }
