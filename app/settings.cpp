@@ -4,6 +4,12 @@
 
 namespace wsdemo {
 
+std::string checkRange(long long value, const IntRange& range) {
+    if (value >= range.min && value <= range.max) return {};
+    return "must be from " + std::to_string(range.min) + " to " + std::to_string(range.max) + " " +
+           range.unit;
+}
+
 void rememberUrl(Settings& settings, const std::string& url) {
     auto& history = settings.urlHistory;
     history.erase(std::remove(history.begin(), history.end(), url), history.end());

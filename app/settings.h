@@ -44,6 +44,30 @@ struct Settings {
     std::string sideTab = "Inspector";
 };
 
+// The values the settings file and the settings panel accept, kept in one place for both.
+struct IntRange {
+    long long min;
+    long long max;
+    const char* unit;  // "ms", "bytes", ...
+};
+namespace limits {
+inline constexpr IntRange kConnectTimeoutMs{1, 3'600'000, "ms"};
+inline constexpr IntRange kMaxMessageBytes{1, 1LL << 30, "bytes"};
+inline constexpr IntRange kPingIntervalMs{0, 86'400'000, "ms"};  // 0: no keepalive.
+inline constexpr IntRange kReconnectDelayMs{0, 3'600'000, "ms"};
+inline constexpr IntRange kReconnectAttempts{0, 1'000'000, "attempts"};  // 0: no limit.
+inline constexpr IntRange kWindowWidth{200, 16384, "pixels"};
+inline constexpr IntRange kWindowHeight{150, 16384, "pixels"};
+inline constexpr IntRange kWindowPosition{-32768, 32768, "pixels"};
+inline constexpr IntRange kLogRows{100, 10'000'000, "rows"};
+inline constexpr IntRange kLogBytes{1LL << 20, 64LL << 30, "bytes"};
+inline constexpr float kMinLogWidthShare = 0.1f, kMaxLogWidthShare = 0.9f;
+inline constexpr const char* kSideTabs[] = {"Inspector", "Stats", "Settings"};
+}  // namespace limits
+
+// Empty when `value` lies in `range`, else why not: "must be from 1 to 3600000 ms".
+std::string checkRange(long long value, const IntRange& range);
+
 // Puts `url` first in the history, removing an earlier copy, keeping at most kMaxUrlHistory.
 void rememberUrl(Settings& settings, const std::string& url);
 
