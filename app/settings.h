@@ -39,7 +39,7 @@ struct Settings {
     WindowPlacement window;
     LogLimits log;
     // Layout: the share of the width the log takes beside the side panel, and the side
-    // panel's tab ("Inspector", "Stats", "Settings").
+    // panel's tab (one of limits::kSideTabs).
     float logWidthShare = 0.6f;
     std::string sideTab = "Inspector";
 };
@@ -62,7 +62,7 @@ inline constexpr IntRange kWindowPosition{-32768, 32768, "pixels"};
 inline constexpr IntRange kLogRows{100, 10'000'000, "rows"};
 inline constexpr IntRange kLogBytes{1LL << 20, 64LL << 30, "bytes"};
 inline constexpr float kMinLogWidthShare = 0.1f, kMaxLogWidthShare = 0.9f;
-inline constexpr const char* kSideTabs[] = {"Inspector", "Stats", "Settings"};
+inline constexpr const char* kSideTabs[] = {"Inspector", "Stats", "Close", "Settings"};
 }  // namespace limits
 
 // Empty when `value` lies in `range`, else why not: "must be from 1 to 3600000 ms".

@@ -382,7 +382,7 @@ void readLayout(Reader& reader, const json& object, Settings& out) {
         out.sideTab = tab;
     else if (!tab.empty())
         reader.problem(path + "sideTab",
-                       wsdemo::quoted(tab) + " is not Inspector, Stats or Settings");
+                       wsdemo::quoted(tab) + " is not Inspector, Stats, Close or Settings");
 }
 
 void readSettings(Reader& reader, const json& root, Settings& out) {
