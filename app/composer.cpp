@@ -56,6 +56,10 @@ std::optional<SendAction> Composer::draw(bool canSend, std::vector<Snippet>& sni
         -(buttonWidth + style.ItemSpacing.x),
         static_cast<float>(std::min(lines, kMaxVisibleLines)) * ImGui::GetTextLineHeight() +
             style.FramePadding.y * 2);
+    // Escape leaves the input. Dear ImGui would also revert the text to what it held when the
+    // input took the focus, possibly a whole draft ago: the draft stays instead.
+    const bool escape = inputActive_ && keyPressed(ImGuiKey_Escape);
+    std::string beforeEscape = escape ? input_ : std::string();
     if (focusInput_) {
         ImGui::SetKeyboardFocusHere();
         focusInput_ = false;
@@ -66,6 +70,9 @@ std::optional<SendAction> Composer::draw(bool canSend, std::vector<Snippet>& sni
             ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackCharFilter,
         onInputEvent, this);
     noteItem("Message");
+    inputActive_ = ImGui::IsItemActive();
+    if (escape && !inputActive_) input_ = std::move(beforeEscape);
+    // Each frame: typed hex is short, and frames come only on input or news.
     if (binary_) hex_ = parseHexInput(input_);
     const bool valid = !binary_ || hex_.error.empty();
 

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include <imgui.h>
-
 #include "actions.h"
 #include "hex_input.h"
 #include "settings.h"
 #include "wsdemo/channel.h"
+
+struct ImGuiInputTextCallbackData;
 
 namespace wsdemo {
 
@@ -61,6 +61,7 @@ private:
     HexParse hex_{{}, {}, 0};  // Of input_ in Binary mode.
     std::string sendError_;
     bool focusInput_ = true;
+    bool inputActive_ = false;  // In the last frame.
 
     // Keys seen before the input drew this frame, and what the input's last callback saw.
     bool sendKey_ = false, upKey_ = false, downKey_ = false, canSend_ = false;

@@ -76,6 +76,16 @@ TEST_CASE("Enter sends the text and clears the input, which keeps the focus", "[
     CHECK(screen.sent.size() == 2);
 }
 
+TEST_CASE("Escape leaves the input and keeps the draft", "[composer]") {
+    ComposerScreen screen;
+    screen.type("draft");
+    screen.press(ImGuiKey_Escape);
+    screen.type(" lost");  // Nothing has the focus: nothing takes the characters.
+    screen.composer.focus();
+    screen.settle();
+    CHECK(screen.enter() == "draft");
+}
+
 TEST_CASE("Shift+Enter adds a line without sending; the input grows to 5 lines", "[composer]") {
     ComposerScreen screen;
     const float oneLine = screen.inputHeight();
