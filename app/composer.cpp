@@ -39,41 +39,9 @@ std::optional<SendAction> Composer::draw(bool canSend, std::vector<Snippet>& sni
     ImGui::SameLine();
     drawSaveSnippet(snippets);
 
-    // Seen before the input handles them: the callback decides with the keys of this frame and
-    // the cursor of the last one (Up on the first line recalls; on another line it moves up).
-    const ImGuiIO& io = ImGui::GetIO();
-    const bool arrowsMove = !io.KeyShift && !io.KeyCtrl && !io.KeyAlt;
-    sendKey_ = (keyPressed(ImGuiKey_Enter) || keyPressed(ImGuiKey_KeyPadEnter)) && !io.KeyShift;
-    upKey_ = arrowsMove && keyPressed(ImGuiKey_UpArrow);
-    downKey_ = arrowsMove && keyPressed(ImGuiKey_DownArrow);
-    canSend_ = canSend;
-    sentByEnter_.reset();
-
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttonWidth = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2;
-    const auto lines = static_cast<int>(std::count(input_.begin(), input_.end(), '\n')) + 1;
-    const ImVec2 size(
-        -(buttonWidth + style.ItemSpacing.x),
-        static_cast<float>(std::min(lines, kMaxVisibleLines)) * ImGui::GetTextLineHeight() +
-            style.FramePadding.y * 2);
-    // Escape leaves the input. Dear ImGui would also revert the text to what it held when the
-    // input took the focus, possibly a whole draft ago: the draft stays instead.
-    const bool escape = inputActive_ && keyPressed(ImGuiKey_Escape);
-    std::string beforeEscape = escape ? input_ : std::string();
-    if (focusInput_) {
-        ImGui::SetKeyboardFocusHere();
-        focusInput_ = false;
-    }
-    ImGui::InputTextEx(
-        "##Message", "Send a message", input_.data(), static_cast<int>(input_.capacity()) + 1, size,
-        ImGuiInputTextFlags_Multiline | ImGuiInputTextFlags_CallbackResize |
-            ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackCharFilter,
-        onInputEvent, this);
-    noteItem("Message");
-    inputActive_ = ImGui::IsItemActive();
-    if (escape && !inputActive_) input_ = std::move(beforeEscape);
-    // Each frame: typed hex is short, and frames come only on input or news.
-    if (binary_) hex_ = parseHexInput(input_);
+    drawInput(buttonWidth + style.ItemSpacing.x, canSend);
     const bool valid = !binary_ || hex_.error.empty();
 
     ImGui::SameLine();
@@ -94,6 +62,44 @@ std::optional<SendAction> Composer::draw(bool canSend, std::vector<Snippet>& sni
     if (!sendError_.empty()) ImGui::TextColored(kErrorColor, "%s", sendError_.c_str());
     WidgetMap::current().noteValue("send error", sendError_);
     return sent;
+}
+
+// The input, as high as its lines up to kMaxVisibleLines, leaving `spaceAfter` on its right.
+void Composer::drawInput(float spaceAfter, bool canSend) {
+    // Seen before the input handles them: the callback decides with the keys of this frame and
+    // the cursor of the last one (Up on the first line recalls; on another line it moves up).
+    const ImGuiIO& io = ImGui::GetIO();
+    const bool arrowsMove = !io.KeyShift && !io.KeyCtrl && !io.KeyAlt;
+    sendKey_ = (keyPressed(ImGuiKey_Enter) || keyPressed(ImGuiKey_KeyPadEnter)) && !io.KeyShift;
+    upKey_ = arrowsMove && keyPressed(ImGuiKey_UpArrow);
+    downKey_ = arrowsMove && keyPressed(ImGuiKey_DownArrow);
+    canSend_ = canSend;
+    sentByEnter_.reset();
+
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const auto lines = static_cast<int>(std::count(input_.begin(), input_.end(), '\n')) + 1;
+    const float height =
+        static_cast<float>(std::min(lines, kMaxVisibleLines)) * ImGui::GetTextLineHeight() +
+        style.FramePadding.y * 2;
+    // Escape leaves the input. Dear ImGui would also revert the text to what it held when the
+    // input took the focus, possibly a whole draft ago: the draft stays instead.
+    const bool escape = inputActive_ && keyPressed(ImGuiKey_Escape);
+    std::string beforeEscape = escape ? input_ : std::string();
+    if (focusInput_) {
+        ImGui::SetKeyboardFocusHere();
+        focusInput_ = false;
+    }
+    ImGui::InputTextEx(
+        "##Message", binary_ ? "Hex bytes, e.g. 48 69" : "Send a message", input_.data(),
+        static_cast<int>(input_.capacity()) + 1, ImVec2(-spaceAfter, height),
+        ImGuiInputTextFlags_Multiline | ImGuiInputTextFlags_CallbackResize |
+            ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackCharFilter,
+        onInputEvent, this);
+    noteItem("Message");
+    inputActive_ = ImGui::IsItemActive();
+    if (escape && !inputActive_) input_ = std::move(beforeEscape);
+    // Each frame: typed hex is short, and frames come only on input or news.
+    if (binary_) hex_ = parseHexInput(input_);
 }
 
 void Composer::onSendResult(SendResult result) {

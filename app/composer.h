@@ -47,6 +47,7 @@ private:
         bool binary = false;
     };
 
+    void drawInput(float spaceAfter, bool canSend);
     static int onInputEvent(ImGuiInputTextCallbackData* data);
     void onInputActive(ImGuiInputTextCallbackData* data);
     bool recall(ImGuiInputTextCallbackData* data, bool older);
