@@ -248,6 +248,7 @@ void Composer::drawSaveSnippet(std::vector<Snippet>& snippets) {
             snippets.push_back({snippetName_, input_, binary_});
     }
     if (!snippetError_.empty()) ImGui::TextColored(kErrorColor, "%s", snippetError_.c_str());
+    WidgetMap::current().noteValue("snippet error", snippetError_);
     if ((save && snippetError_.empty()) || cancel) {
         snippetName_.clear();
         ImGui::CloseCurrentPopup();

@@ -264,6 +264,15 @@ TEST_CASE("snippets: a click inserts one, Save as snippet adds one, Delete remov
         CHECK(screen.snippets[0].body == "ff");
         CHECK(screen.snippets[0].binary);
     }
+    SECTION("at most 100 snippets: the 101st is refused, and why is shown") {
+        for (int i = 2; i < 100; ++i) screen.snippets.push_back({std::to_string(i), "body"});
+        screen.type("one too many");
+        screen.click("Save as snippet");
+        screen.type("extra");
+        screen.click("Save snippet");
+        CHECK(screen.snippets.size() == 100);
+        CHECK(screen.value("snippet error") == "At most 100 snippets: delete one first");
+    }
     SECTION("Delete removes one") {
         screen.click("Snippets");
         screen.click("Delete snippet greet");
