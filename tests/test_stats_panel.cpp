@@ -1,0 +1,111 @@
+// The ping and stats panel, fed channel events and drawn in a headless Dear ImGui context.
+#include <catch2/catch.hpp>
+
+#include <imgui.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stats_panel.h"
+#include "support/headless_imgui.h"
+
+using namespace wsdemo;
+using namespace std::chrono_literals;
+using wsdemo::test::HeadlessImGui;
+
+namespace {
+
+const SteadyClock::time_point kStart = SteadyClock::now();
+
+ChannelEvent pong(std::optional<std::chrono::microseconds> roundTrip) {
+    return {kStart, 1, PongReceived{"", roundTrip}};
+}
+
+MessagePtr message(std::size_t bytes) {
+    return std::make_shared<const Message>(Message{Message::Type::kText, std::string(bytes, 'x')});
+}
+
+struct StatsScreen {
+    HeadlessImGui imgui;
+    StatsPanel panel;
+    SteadyClock::time_point now = kStart;
+    std::chrono::milliseconds pingInterval = 30s;
+    std::vector<PingAction> pings;
+    const std::function<void()> draw = [this] {
+        if (auto ping = panel.draw(now, pingInterval)) pings.push_back(std::move(*ping));
+    };
+
+    std::string value(const std::string& name) {
+        imgui.frame(draw);
+        return imgui.widgets().values().at(name);
+    }
+    double number(const std::string& name) { return std::stod(value(name)); }
+};
+
+}  // namespace
+
+TEST_CASE("the round trip shows min, mean and max of the pongs we asked for", "[stats_panel]") {
+    StatsScreen screen;
+    CHECK(screen.value("rtt samples") == "0");
+    for (const auto rtt : {2000us, 500us, 3500us}) screen.panel.onEvent(pong(rtt));
+    screen.panel.onEvent(pong(std::nullopt));  // Unsolicited: no round trip.
+    CHECK(screen.value("rtt samples") == "3");
+    CHECK(screen.number("rtt min ms") == Approx(0.5));
+    CHECK(screen.number("rtt mean ms") == Approx(2.0));
+    CHECK(screen.number("rtt max ms") == Approx(3.5));
+}
+
+TEST_CASE("the round trip keeps the last 100 pongs", "[stats_panel]") {
+    StatsScreen screen;
+    screen.panel.onEvent(pong(100ms));  // Pushed out by the 100 below.
+    for (int i = 1; i <= 100; ++i) screen.panel.onEvent(pong(std::chrono::microseconds(i * 1000)));
+    CHECK(screen.value("rtt samples") == "100");
+    CHECK(screen.number("rtt min ms") == Approx(1.0));
+    CHECK(screen.number("rtt max ms") == Approx(100.0));
+    CHECK(screen.number("rtt mean ms") == Approx(50.5));
+}
+
+TEST_CASE("messages and bytes are counted each way", "[stats_panel]") {
+    StatsScreen screen;
+    screen.panel.onEvent({kStart, 1, MessageReceived{message(10)}});
+    screen.panel.onEvent({kStart, 1, MessageReceived{message(5)}});
+    screen.panel.onEvent({kStart, 1, MessageSent{message(7)}});
+    screen.panel.onEvent({kStart, 1, PingSent{"", true}});  // Not a message.
+    CHECK(screen.value("messages in") == "2");
+    CHECK(screen.value("bytes in") == "15");
+    CHECK(screen.value("messages out") == "1");
+    CHECK(screen.value("bytes out") == "7");
+}
+
+TEST_CASE("messages per second count the last second only", "[stats_panel]") {
+    StatsScreen screen;
+    for (int i = 0; i < 30; ++i)  // 30 in, over 300 ms.
+        screen.panel.onEvent({kStart + i * 10ms, 1, MessageReceived{message(1)}});
+    screen.panel.onEvent({kStart + 250ms, 1, MessageSent{message(1)}});
+    screen.now = kStart + 300ms;
+    CHECK(screen.value("messages per second in") == "30");
+    CHECK(screen.value("messages per second out") == "1");
+    screen.now = kStart + 2s;
+    CHECK(screen.value("messages per second in") == "0");
+    CHECK(screen.value("messages per second out") == "0");
+
+    SECTION("a second later, the old buckets do not count again") {
+        screen.panel.onEvent({kStart + 2s, 1, MessageReceived{message(1)}});
+        CHECK(screen.value("messages per second in") == "1");
+        CHECK(screen.value("messages in") == "31");
+    }
+}
+
+TEST_CASE("Ping asks for a ping, numbered; the keepalive is shown", "[stats_panel]") {
+    StatsScreen screen;
+    screen.imgui.frame(screen.draw);
+    screen.imgui.click("Ping", screen.draw);
+    screen.imgui.click("Ping", screen.draw);
+    REQUIRE(screen.pings.size() == 2);
+    CHECK(screen.pings[0].payload == "1");
+    CHECK(screen.pings[1].payload == "2");
+    CHECK(screen.value("keepalive") == "Keepalive: ping after 15 s of silence, drop after 30 s");
+    screen.pingInterval = 0ms;
+    CHECK(screen.value("keepalive") == "Keepalive: off");
+}
