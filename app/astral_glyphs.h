@@ -4,6 +4,8 @@
 // Area (U+E000..U+F8FF) that this map owns, and each slot gets a glyph of its astral codepoint,
 // rasterised with FreeType from a scalable font fontconfig names (Symbola for emoji), or a box
 // when no installed font has it. UI thread only.
+// Known limit: a PUA codepoint a peer sends itself (U+E000..U+F8FF) is drawn with whatever glyph
+// its slot holds, and fromDisplay() turns it into that slot's astral codepoint.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +50,10 @@ public:
     // Slots were assigned since the last addGlyphRects(): the atlas lacks their glyphs.
     bool rebuildDue() const { return glyphsInAtlas_ < astralOfSlot_.size(); }
 
-    // Before atlas.Build(), for each font (added at `pixelSize`) that shows peer text: reserves
-    // a rectangle glyph in `font` for every slot and for the overflow box.
+    // Before atlas.Build(), for each font (added to `atlas` at `pixelSize`, not merged) that
+    // shows peer text: reserves a rectangle glyph in `font` for every slot and for the overflow
+    // box. The first call with a new codepoint asks fontconfig (one sort of every font, ~40 ms).
+    // Throws std::invalid_argument if `font` is not in `atlas` or FreeType cannot read it.
     void addGlyphRects(ImFontAtlas& atlas, ImFont* font, float pixelSize);
     // After atlas.Build(): fills the reserved rectangles, white with the coverage in alpha.
     void renderGlyphs(ImFontAtlas& atlas);
