@@ -52,7 +52,8 @@ public:
 
     // Before atlas.Build(), for each font (added to `atlas` at `pixelSize`, not merged) that
     // shows peer text: reserves a rectangle glyph in `font` for every slot and for the overflow
-    // box. The first call with a new codepoint asks fontconfig (one sort of every font, ~40 ms).
+    // box. The first call with a new codepoint asks fontconfig (one sort of every font: 10 ms
+    // here the first time in a process, 1 ms after).
     // Throws std::invalid_argument if `font` is not in `atlas` or FreeType cannot read it.
     void addGlyphRects(ImFontAtlas& atlas, ImFont* font, float pixelSize);
     // After atlas.Build(): fills the reserved rectangles, white with the coverage in alpha.
