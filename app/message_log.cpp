@@ -39,7 +39,8 @@ LogEntry eventRow(LogKind kind, LogDirection direction, std::string line, std::s
     entry.kind = kind;
     entry.direction = direction;
     entry.size = size;
-    entry.eventText = std::move(line);
+    entry.message =
+        std::make_shared<const Message>(Message{Message::Type::kText, std::move(line), {}});
     return entry;
 }
 
@@ -116,8 +117,7 @@ std::string LogEntry::summary() const {
 }
 
 std::string_view LogEntry::text() const {
-    if (kind != LogKind::kMessage) return eventText;
-    return type == LogType::kText ? std::string_view(message->data) : std::string_view();
+    return type == LogType::kBinary ? std::string_view() : std::string_view(message->data);
 }
 
 std::string timeOfDay(std::chrono::system_clock::time_point time) {

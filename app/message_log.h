@@ -22,8 +22,9 @@ enum class LogType : uint8_t { kText, kBinary, kEvent };
 const char* toString(LogDirection direction);  // "in", "out", "".
 const char* toString(LogType type);            // "text", "binary", "event".
 
-// One row. Small on purpose: a message row shares the channel's MessagePtr (never a copy of its
-// data) and its summary is made when drawn, so a row costs sizeof(LogEntry) beyond its message.
+// One row. Small on purpose (48 bytes): a message row shares the channel's MessagePtr (never a
+// copy of its data) and its summary is made when drawn, so a row costs sizeof(LogEntry) beyond
+// its message.
 struct LogEntry {
     // Longest summary in bytes, before a trailing " ..." that says there is more.
     static constexpr std::size_t kSummaryBytes = 96;
@@ -33,9 +34,9 @@ struct LogEntry {
     LogKind kind = LogKind::kMessage;
     LogDirection direction = LogDirection::kNone;
     LogType type = LogType::kEvent;
-    std::size_t size = 0;   // Bytes of the message, or of the ping or pong payload.
-    MessagePtr message;     // Message rows only.
-    std::string eventText;  // The line of a row that is not a message.
+    std::size_t size = 0;  // Bytes of the message, or of the ping or pong payload.
+    // A message row's message, shared with the channel; for other rows their line, as text.
+    MessagePtr message;
 
     // The first line of a text message, the first 16 bytes of a binary one in hex, or the
     // event's line: at most kSummaryBytes, never half a character, " ..." when cut.

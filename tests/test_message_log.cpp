@@ -169,7 +169,7 @@ TEST_CASE("new limits apply at once; clear empties the log and its counts", "[lo
 }
 
 TEST_CASE("a full ring of 10,000 rows holds its messages once and little else", "[log]") {
-    static_assert(sizeof(LogEntry) <= 96, "the 200 bytes a row may cost include the Message");
+    static_assert(sizeof(LogEntry) <= 48, "the 200 bytes a row may cost include the Message");
     MessageLog log;  // The defaults: 10,000 rows, 256 MiB.
     const MessagePtr message = textMessage(std::string(1024, 'm'));
     for (int i = 0; i < 12000; ++i) log.add(received(message), kNoon);
