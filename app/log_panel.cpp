@@ -1,0 +1,149 @@
+#include "log_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "font_roles.h"
+#include "widget_map.h"
+#include "wsdemo/text.h"
+
+namespace wsdemo {
+
+bool LogFilter::matches(const LogEntry& entry) const {
+    const bool shownKind = entry.kind != LogKind::kMessage        ? events
+                           : entry.direction == LogDirection::kIn ? in
+                                                                  : out;
+    if (!shownKind) return false;
+    if (text.empty()) return true;
+    if (entry.type == LogType::kBinary) return entry.summary().find(text) != std::string::npos;
+    return entry.text().find(text) != std::string_view::npos;
+}
+
+void LogPanel::clear(MessageLog& log) {
+    log.clear();
+    matching_.clear();
+    selected_.reset();
+}
+
+std::size_t LogPanel::sync(const MessageLog& log) {
+    const uint64_t oldest = log.size() ? log.entry(0).seq : log.nextSeq();
+    std::size_t evicted = 0;
+    for (; !matching_.empty() && matching_.front() < oldest; ++evicted) matching_.pop_front();
+    for (uint64_t seq = std::max(examinedUpTo_, oldest); seq < log.nextSeq(); ++seq)
+        if (filter_.matches(log.entry(static_cast<std::size_t>(seq - oldest))))
+            matching_.push_back(seq);
+    examinedUpTo_ = log.nextSeq();
+    if (selected_ && !log.findBySeq(*selected_)) selected_.reset();
+    return evicted;
+}
+
+void LogPanel::rebuild(const MessageLog& log) {
+    matching_.clear();
+    examinedUpTo_ = 0;
+    sync(log);
+}
+
+void LogPanel::draw(MessageLog& log) {
+    const std::size_t evictedShown = sync(log);
+    drawToolbar(log);
+    drawTable(log, evictedShown);
+    WidgetMap::current().noteValue("log rows", std::to_string(matching_.size()));
+    WidgetMap::current().noteValue("log dropped", std::to_string(log.droppedRows()));
+}
+
+void LogPanel::drawToolbar(MessageLog& log) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    changed |= ImGui::InputTextWithHint("Filter", "substring", &filter_.text);
+    noteItem("Filter");
+    const auto toggle = [&](const char* label, bool& value) {
+        ImGui::SameLine();
+        changed |= ImGui::Checkbox(label, &value);
+        noteItem(label);
+    };
+    toggle("In", filter_.in);
+    toggle("Out", filter_.out);
+    toggle("Events", filter_.events);
+    if (changed) rebuild(log);
+
+    ImGui::SameLine();
+    if (ImGui::Button("Clear")) clear(log);
+    noteItem("Clear");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!selected_);
+    if (ImGui::Button("Copy")) copySelected(log);
+    noteItem("Copy");
+    ImGui::EndDisabled();
+    if (const uint64_t dropped = log.droppedRows()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%llu %s dropped", static_cast<unsigned long long>(dropped),
+                            dropped == 1 ? "row" : "rows");
+    }
+}
+
+void LogPanel::copySelected(const MessageLog& log) const {
+    const LogEntry* entry = selected_ ? log.findBySeq(*selected_) : nullptr;
+    if (!entry) return;
+    const std::string data = entry->type == LogType::kBinary ? toHex(entry->message->data, " ")
+                                                             : std::string(entry->text());
+    ImGui::SetClipboardText(data.c_str());
+}
+
+void LogPanel::drawTable(const MessageLog& log, std::size_t evictedShown) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                  ImGuiTableFlags_SizingFixedFit;
+    const float height =
+        std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 4);
+    ImGui::PushFont(monospaceFont());
+    if (!ImGui::BeginTable("Log", 5, flags, ImVec2(0, height))) {
+        ImGui::PopFont();
+        return;
+    }
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("Time");
+    ImGui::TableSetupColumn("Dir");
+    ImGui::TableSetupColumn("Type");
+    ImGui::TableSetupColumn("Size");
+    ImGui::TableSetupColumn("Summary", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(matching_.size()));
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const uint64_t seq = matching_[static_cast<std::size_t>(row)];
+            const LogEntry& entry = *log.findBySeq(seq);
+            const std::string id = std::to_string(seq);
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            const std::string time = timeOfDay(entry.wallTime);
+            if (ImGui::Selectable((time + "##" + id).c_str(), selected_ == seq,
+                                  ImGuiSelectableFlags_SpanAllColumns))
+                selected_ = seq;
+            // The clipper draws the first row to measure it even when scrolled away.
+            if (ImGui::IsItemVisible()) noteItem("Log row " + id);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(toString(entry.direction));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(toString(entry.type));
+            ImGui::TableNextColumn();
+            ImGui::Text("%zu", entry.size);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(entry.summary().c_str());
+        }
+    }
+    // Follow new rows while scrolled to the bottom (as of the last frame); while the user reads
+    // further up, keep the rows they read in place as older ones are dropped above them.
+    if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY())
+        ImGui::SetScrollHereY(1.0f);
+    else if (evictedShown > 0)
+        ImGui::SetScrollY(ImGui::GetScrollY() -
+                          static_cast<float>(evictedShown) * clipper.ItemsHeight);
+    ImGui::EndTable();
+    ImGui::PopFont();
+}
+
+}  // namespace wsdemo
