@@ -313,38 +313,49 @@ void FontManager::noteText(std::string_view utf8) {
     const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
     const auto* end = p + utf8.size();
     while (p < end) {
-        // ASCII is baked from the start: skip it eight bytes at a time.
-        std::uint64_t word;
-        if (end - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080u) == 0)) {
-            p += 8;
+        if (*p < 0x80) {  // ASCII is baked from the start: skip it up to eight bytes at a time.
+            if (end - p < 8) {
+                ++p;
+                continue;
+            }
+            std::uint64_t word;
+            std::memcpy(&word, p, 8);
+            const std::uint64_t nonAscii = word & 0x8080808080808080u;
+            // Little-endian: the lowest set bit marks the first byte that is not ASCII.
+            p += nonAscii ? static_cast<unsigned>(__builtin_ctzll(nonAscii)) / 8 : 8;
             continue;
         }
-        if (*p < 0x80) {
-            ++p;
-            continue;
-        }
+        // Most text outside ASCII is two or three bytes a character: decoded inline, the seen
+        // bit tested inline; the rest, and anything invalid, by decodeUtf8.
         char32_t codepoint = 0;
-        const std::size_t length = decodeUtf8(p, end, codepoint);
+        std::size_t length = 0;
+        if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 && (p[1] & 0xC0u) == 0x80u &&
+            (p[2] & 0xC0u) == 0x80u) {  // U+1000-U+CFFF: no overlong forms, no surrogates.
+            codepoint = (char32_t{*p} & 0x0Fu) << 12 | (char32_t{p[1]} & 0x3Fu) << 6 |
+                        (char32_t{p[2]} & 0x3Fu);
+            length = 3;
+        } else if (*p >= 0xC2 && *p <= 0xDF && end - p >= 2 && (p[1] & 0xC0u) == 0x80u) {
+            codepoint = (char32_t{*p} & 0x1Fu) << 6 | (char32_t{p[1]} & 0x3Fu);
+            length = 2;
+        } else {
+            length = decodeUtf8(p, end, codepoint);
+        }
         if (length == 0) {
             ++p;
             continue;
         }
         p += length;
-        noteIfNew(codepoint);
+        if (!testBit(seen_, codepoint)) noteNew(codepoint);
     }
 }
 
 void FontManager::noteCharacters(const ImVector<ImWchar>& characters) {
-    for (const ImWchar character : characters) noteIfNew(character);
+    for (const ImWchar character : characters)
+        if (!testBit(seen_, character)) noteNew(character);
 }
 
-void FontManager::noteIfNew(char32_t codepoint) {
-    if (testBit(seen_, codepoint)) return;
+void FontManager::noteNew(char32_t codepoint) {
     setBit(seen_, codepoint);
-    noteCodepoint(codepoint);
-}
-
-void FontManager::noteCodepoint(char32_t codepoint) {
     // Controls are not drawn; U+FFFD is never baked, so that text Dear ImGui cannot decode shows
     // the box rather than the font's question mark in a diamond.
     if (isControl(codepoint) || codepoint == kReplacement) return;

@@ -80,8 +80,7 @@ private:
     struct FontFile;
     struct Lookup;  // fontconfig's fonts in order of preference, loaded on first need.
 
-    void noteIfNew(char32_t codepoint);
-    void noteCodepoint(char32_t codepoint);
+    void noteNew(char32_t codepoint);  // First sight: which font has it, if any.
     std::size_t fontIndex(const std::string& path, int faceIndex);
     ImFont* addRole(ImFontAtlas& atlas, std::size_t primary, std::size_t secondary);
     ImFont* addFile(ImFontAtlas& atlas, std::size_t file, const ImWchar* ranges, bool merge);

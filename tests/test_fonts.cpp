@@ -142,7 +142,7 @@ TEST_CASE("Latin text widens nothing; other scripts widen by blocks, ideographs 
     CHECK(withCyrillic > latinGlyphs);
     CHECK(withCyrillic <= latinGlyphs + 2 * FontManager::kBlockSize);   // In both fonts.
     CHECK(built.proportional()->FindGlyphNoFallback(U'Я') != nullptr);  // Same block, unseen.
-    fonts.noteText("Где база");  // All in U+0400-U+043F.
+    fonts.noteText("Где база");                                         // All in U+0400-U+043F.
     CHECK_FALSE(fonts.rebuildDue());
     const ImVector<ImWchar> typed = [] {
         ImVector<ImWchar> characters;
