@@ -321,7 +321,8 @@ void FontManager::noteText(std::string_view utf8) {
             std::uint64_t word;
             std::memcpy(&word, p, 8);
             const std::uint64_t nonAscii = word & 0x8080808080808080u;
-            // Little-endian: the lowest set bit marks the first byte that is not ASCII.
+            static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+                          "the lowest set bit must mark the first byte that is not ASCII");
             p += nonAscii ? static_cast<unsigned>(__builtin_ctzll(nonAscii)) / 8 : 8;
             continue;
         }
@@ -381,7 +382,8 @@ void FontManager::noteNew(char32_t codepoint) {
     const std::size_t file = fontIndex(font->path, font->faceIndex);
     const bool baseFont = file < 2;
     if (baseFont && (inBaseRanges(codepoint) || allBlocks_.count(block))) return;
-    if (!baseFont && blocksByFile_[file].count(block)) return;
+    const auto fileBlocks = blocksByFile_.find(file);
+    if (!baseFont && fileBlocks != blocksByFile_.end() && fileBlocks->second.count(block)) return;
     if (!allBlocks_.count(block)) {
         if (bakedCodepoints_ + size > kMaxBakedCodepoints) {
             ++overBudget_;

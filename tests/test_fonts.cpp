@@ -89,6 +89,9 @@ TEST_CASE("every character of a Cyrillic, CJK and emoji sentence gets a real gly
         std::string scratch;
         CHECK(drawableText("a 🎉 b", scratch) == "a \xEE\x80\x80 b");  // U+E000.
         CHECK(drawableText("no emoji, 你好", scratch) == "no emoji, 你好");
+        // A literal U+E000 in a message is not the emoji baked there: it is drawn as the box.
+        CHECK(drawableText("\xEE\x80\x80", scratch) == "\xE2\x96\xA1");
+        CHECK(drawableText("bad \xFF byte", scratch) == "bad \xFF byte");  // Left to ImGui.
     }
     SECTION("the fallback fonts come from fontconfig: Noto Sans CJK and Symbola") {
         const auto files = fonts.fontFiles();
