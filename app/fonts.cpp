@@ -271,6 +271,12 @@ float FontManager::pixelSize() const {
     return std::round(kBasePixels * scale_);
 }
 
+std::size_t FontManager::codepointBudget() const {
+    const double cell = (pixelSize() + 1) * (pixelSize() + 1);  // A glyph and its padding.
+    const auto fitting = static_cast<std::size_t>(kMaxExtraTexels / (2 * cell));  // Two fonts.
+    return std::min(kMaxBakedCodepoints, fitting);
+}
+
 void FontManager::setScale(float scale) {
     // Nonsense from a platform (0, NaN, absurd) would make glyphs unreadable or the atlas huge.
     const float sane = std::isfinite(scale) ? std::clamp(scale, 0.5f, 4.0f) : 1.0f;
@@ -283,10 +289,13 @@ std::string FontManager::problem() const {
     std::string text = problem_;
     if (!files_[0]->data && !files_[1]->data)
         text += "Drawing with Dear ImGui's built-in font: Latin-1 only. ";
-    if (overBudget_ > 0)
-        text += std::to_string(overBudget_) + " characters beyond the glyph budget (" +
-                std::to_string(kMaxBakedCodepoints) + " codepoints, " +
-                std::to_string(kLastSlot - kFirstSlot + 1) + " above U+FFFF) drawn as boxes. ";
+    if (bakedCodepoints_ > codepointBudget())
+        text += std::to_string(bakedCodepoints_ - codepointBudget()) +
+                " codepoints beyond the glyph budget (" + std::to_string(codepointBudget()) +
+                " at this size) drawn as boxes. ";
+    if (slotsRefused_ > 0)
+        text += std::to_string(slotsRefused_) + " characters above U+FFFF beyond the " +
+                std::to_string(kLastSlot - kFirstSlot + 1) + " private-use slots drawn as boxes. ";
     if (!text.empty()) text.pop_back();
     return text;
 }
@@ -369,7 +378,7 @@ void FontManager::noteNew(char32_t codepoint) {
     }
     if (codepoint > 0xFFFF) {
         if (slots_.size() > static_cast<std::size_t>(kLastSlot - kFirstSlot)) {
-            ++overBudget_;
+            ++slotsRefused_;
             return;
         }
         const auto slot = static_cast<ImWchar>(kFirstSlot + slots_.size());
@@ -384,16 +393,11 @@ void FontManager::noteNew(char32_t codepoint) {
     if (baseFont && (inBaseRanges(codepoint) || allBlocks_.count(block))) return;
     const auto fileBlocks = blocksByFile_.find(file);
     if (!baseFont && fileBlocks != blocksByFile_.end() && fileBlocks->second.count(block)) return;
-    if (!allBlocks_.count(block)) {
-        if (bakedCodepoints_ + size > kMaxBakedCodepoints) {
-            ++overBudget_;
-            return;
-        }
-        bakedCodepoints_ += size;
-        allBlocks_.insert(block);
-    }
     if (!baseFont) blocksByFile_[file].insert(block);
-    rebuildDue_ = true;
+    if (!allBlocks_.insert(block).second) return;
+    bakedCodepoints_ += size;
+    // Past the budget the atlas would not change: build() leaves such blocks out.
+    if (bakedCodepoints_ <= codepointBudget()) rebuildDue_ = true;
 }
 
 std::size_t FontManager::fontIndex(const std::string& path, int faceIndex) {
@@ -410,10 +414,17 @@ void FontManager::build(ImFontAtlas& atlas) {
     ranges_.clear();
     pendingGlyphs_.clear();
 
-    // The base fonts get the base ranges and every block noted (each skips what it lacks);
-    // fallback fonts only the blocks fontconfig chose them for.
-    std::vector<ImWchar> baseRanges(std::begin(kBaseRanges), std::end(kBaseRanges));
+    // The base fonts get the base ranges and every block noted within the budget (each skips
+    // what it lacks); fallback fonts only the blocks fontconfig chose them for.
+    std::set<char32_t> blocks;
+    std::size_t budget = codepointBudget();
     for (const char32_t block : allBlocks_) {
+        if (blockSize(block) > budget) break;
+        budget -= blockSize(block);
+        blocks.insert(block);
+    }
+    std::vector<ImWchar> baseRanges(std::begin(kBaseRanges), std::end(kBaseRanges));
+    for (const char32_t block : blocks) {
         const char32_t last = block + blockSize(block) - 1;
         baseRanges.push_back(static_cast<ImWchar>(block));
         // Never U+FFFD (see noteCodepoint).
@@ -421,9 +432,10 @@ void FontManager::build(ImFontAtlas& atlas) {
     }
     baseRanges.push_back(0);
     ranges_.push_back(std::move(baseRanges));
-    for (const auto& [file, blocks] : blocksByFile_) {
+    for (const auto& [file, fileBlocks] : blocksByFile_) {
         std::vector<ImWchar> ranges;
-        for (const char32_t block : blocks) {
+        for (const char32_t block : fileBlocks) {
+            if (!blocks.count(block)) continue;
             ranges.push_back(static_cast<ImWchar>(block));
             ranges.push_back(static_cast<ImWchar>(block + blockSize(block) - 1));
         }

@@ -32,6 +32,8 @@ public:
     // ideographic scripts (CJK, Hangul, Yi), where neighbours are unrelated: one by one there.
     static constexpr char32_t kBlockSize = 64;
     static constexpr std::size_t kMaxBakedCodepoints = 8192;  // Beyond the base ranges.
+    // The glyphs beyond the base ranges, in both fonts, cover about this many texels at most.
+    static constexpr double kMaxExtraTexels = 2048.0 * 4096.0;  // 32 MiB as RGBA.
     static char32_t blockSize(char32_t codepoint);
     static constexpr ImWchar kFirstSlot = 0xE000, kLastSlot = 0xF8FF;  // Private Use Area.
 
@@ -58,6 +60,10 @@ public:
     void setScale(float scale);
     float scale() const { return scale_; }
     float pixelSize() const;
+    // How many codepoints beyond the base ranges the atlas takes at this size: at most
+    // kMaxBakedCodepoints, fewer when large glyphs would outgrow kMaxExtraTexels. Codepoints past
+    // it (in codepoint order) are drawn as the box and reported by problem().
+    std::size_t codepointBudget() const;
 
     // Why the window draws with less than it should (a base font missing, the glyph budget
     // spent), for the window to show; empty when all is well.
@@ -94,7 +100,7 @@ private:
     std::vector<std::unique_ptr<FontFile>> files_;  // [0] proportional, [1] monospace, fallbacks.
     std::vector<std::uint64_t> seen_, missing_;     // Bitsets over all of Unicode.
     std::size_t missingCount_ = 0;
-    std::size_t overBudget_ = 0;       // Codepoints a font has that the budget left out.
+    std::size_t slotsRefused_ = 0;     // Codepoints above U+FFFF once the slots ran out.
     std::set<char32_t> allBlocks_;     // First codepoint of each block noted.
     std::size_t bakedCodepoints_ = 0;  // In allBlocks_.
     std::map<std::size_t, std::set<char32_t>> blocksByFile_;     // Fallback file -> its blocks.

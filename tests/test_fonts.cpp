@@ -182,7 +182,27 @@ TEST_CASE("the glyph budget bounds the atlas and is reported", "[fonts]") {
     fonts.noteText(everyCjk);  // 20,991 ideographs.
     CHECK(fonts.problem().find("beyond the glyph budget") != std::string::npos);
     fonts.build(built.atlas);
+    CHECK(fonts.codepointBudget() == FontManager::kMaxBakedCodepoints);
     CHECK(fonts.glyphCount() == latinGlyphs + 2 * FontManager::kMaxBakedCodepoints);
+    CHECK_FALSE(fonts.rebuildDue());
+    fonts.noteText("\xEA\xB0\x80");  // 가: more than the budget takes makes no rebuild due.
+    CHECK_FALSE(fonts.rebuildDue());
+
+    SECTION("larger glyphs, fewer of them: the atlas grows by about kMaxExtraTexels at most") {
+        const auto texels = [](const ImFontAtlas& atlas) {
+            return static_cast<double>(atlas.TexWidth) * atlas.TexHeight;
+        };
+        FontManager latinOnly(3.0f);
+        BuiltAtlas latin;
+        latinOnly.build(latin.atlas);
+        fonts.setScale(3.0f);
+        fonts.build(built.atlas);
+        CHECK(fonts.codepointBudget() < FontManager::kMaxBakedCodepoints / 2);
+        // Twice: Dear ImGui rounds the atlas height up to a power of two.
+        CHECK(texels(built.atlas) <= 2 * (texels(latin.atlas) + FontManager::kMaxExtraTexels));
+        CHECK(fonts.problem().find(std::to_string(fonts.codepointBudget()) + " at this size") !=
+              std::string::npos);
+    }
 }
 
 TEST_CASE("a content scale of 2 doubles the font size and makes a rebuild due", "[fonts]") {
