@@ -1,0 +1,35 @@
+#include "theme.h"
+
+namespace wsdemo {
+
+void applyStyle(Theme theme, float scale) {
+    ImGuiStyle style;  // Fresh: ScaleAllSizes on the current style would compound.
+    if (theme == Theme::kDark)
+        ImGui::StyleColorsDark(&style);
+    else
+        ImGui::StyleColorsLight(&style);
+    style.ScaleAllSizes(scale);
+    ImGui::GetStyle() = style;
+}
+
+// Colours chosen for a contrast ratio of at least 4.5:1 (WCAG AA) against each theme's window
+// background (dark: #0F0F0F, light: #F0F0F0).
+ImVec4 warningColor(Theme theme) {
+    return theme == Theme::kDark ? ImVec4(1.00f, 0.45f, 0.40f, 1.0f)   // #FF7366
+                                 : ImVec4(0.70f, 0.05f, 0.05f, 1.0f);  // #B30D0D
+}
+
+ImVec4 directionColor(Theme theme, RowDirection direction) {
+    const bool dark = theme == Theme::kDark;
+    switch (direction) {
+        case RowDirection::kIncoming:  // Green.
+            return dark ? ImVec4(0.45f, 0.85f, 0.45f, 1.0f) : ImVec4(0.05f, 0.45f, 0.05f, 1.0f);
+        case RowDirection::kOutgoing:  // Blue.
+            return dark ? ImVec4(0.45f, 0.70f, 1.00f, 1.0f) : ImVec4(0.05f, 0.25f, 0.70f, 1.0f);
+        case RowDirection::kEvent:  // Grey.
+            break;
+    }
+    return dark ? ImVec4(0.70f, 0.70f, 0.70f, 1.0f) : ImVec4(0.35f, 0.35f, 0.35f, 1.0f);
+}
+
+}  // namespace wsdemo

@@ -1,0 +1,23 @@
+// Dark and light looks, scaled for the screen, and the few colours the app gives meaning to.
+#pragma once
+
+#include <imgui.h>
+
+namespace wsdemo {
+
+enum class Theme { kDark, kLight };
+
+// Which way a log row went.
+enum class RowDirection { kIncoming, kOutgoing, kEvent };
+
+// Replaces the current context's style with the theme's colours and Dear ImGui's default sizes
+// times `scale` (the window's content scale): applying it again never scales twice.
+void applyStyle(Theme theme, float scale);
+
+// Red for warnings and unsafe settings, readable on the theme's background.
+ImVec4 warningColor(Theme theme);
+
+// Text colour of a log row by direction: received, sent, state change / ping / pong.
+ImVec4 directionColor(Theme theme, RowDirection direction);
+
+}  // namespace wsdemo
