@@ -135,6 +135,7 @@ bool ConnectionBar::drawUrl() {
         "##URL", "ws://host:port/path", &url_,
         ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
     noteItem("URL");
+    WidgetMap::current().noteValue("url", url_);
     return enter;
 }
 

@@ -1,4 +1,5 @@
 #include "inspector_panel.h"
+#include "fonts.h"
 
 #include <imgui.h>
 
@@ -92,7 +93,9 @@ void InspectorPanel::draw(const LogEntry* selected) {
     if (font != glyphFont_ || font->Glyphs.Size != glyphCount_) {
         glyphFont_ = font;
         glyphCount_ = font->Glyphs.Size;
-        missing_ = missingGlyphs(entry_.text(), *font);
+        // Characters above U+FFFF are drawn through their private-use slots (fonts.h).
+        std::string scratch;
+        missing_ = missingGlyphs(drawableText(entry_.text(), scratch), *font);
     }
     WidgetMap::current().noteValue("inspector missing glyphs", missing_);
     if (!missing_.empty()) ImGui::TextWrapped("Missing glyphs: %s", missing_.c_str());
@@ -166,7 +169,9 @@ void InspectorPanel::drawText() {
     while (clipper.Step())
         for (int line = clipper.DisplayStart; line < clipper.DisplayEnd; ++line) {
             const auto [begin, end] = lines_[static_cast<std::size_t>(line)];
-            ImGui::TextUnformatted(text.data() + begin, text.data() + end);
+            std::string scratch;
+            const std::string_view drawn = drawableText(text.substr(begin, end - begin), scratch);
+            ImGui::TextUnformatted(drawn.data(), drawn.data() + drawn.size());
         }
     ImGui::EndChild();
 }
@@ -211,7 +216,10 @@ void InspectorPanel::drawJson() {
             const bool open = ImGui::TreeNodeEx("##node", flags);
             if (json_->isExpandable(node) && open != json_->isOpen(node)) toggled = {node, open};
             ImGui::SameLine();
-            ImGui::TextUnformatted(json_->rowText(node).c_str());
+            const std::string rowText = json_->rowText(node);
+            std::string scratch;
+            const std::string_view drawn = drawableText(rowText, scratch);
+            ImGui::TextUnformatted(drawn.data(), drawn.data() + drawn.size());
             ImGui::PopID();
             if (indent > 0) ImGui::Unindent(indent);
         }

@@ -1,4 +1,5 @@
 #include "log_panel.h"
+#include "fonts.h"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -132,7 +133,10 @@ void LogPanel::drawTable(const MessageLog& log, std::size_t evictedShown) {
             ImGui::TableNextColumn();
             ImGui::Text("%zu", entry.size);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(entry.summary().c_str());
+            const std::string summary = entry.summary();
+            std::string scratch;
+            const std::string_view drawn = drawableText(summary, scratch);
+            ImGui::TextUnformatted(drawn.data(), drawn.data() + drawn.size());
         }
     }
     // Follow new rows while scrolled to the bottom (as of the last frame); while the user reads

@@ -3,9 +3,9 @@
 
 #include <imgui.h>
 
-namespace wsdemo {
+#include "settings.h"  // Theme
 
-enum class Theme { kDark, kLight };
+namespace wsdemo {
 
 // Which way a log row went.
 enum class RowDirection { kIncoming, kOutgoing, kEvent };

@@ -20,6 +20,9 @@ void WidgetMap::noteItem(const std::string& label) {
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
     items_[label] = WidgetRect{min.x, min.y, max.x - min.x, max.y - min.y};
+    // A test waits for this before it clicks: Dear ImGui acts on a click only over a widget
+    // that a frame saw hovered.
+    if (ImGui::IsItemHovered()) values_["hovered"] = label;
 }
 
 void WidgetMap::noteValue(const std::string& name, const std::string& value) {

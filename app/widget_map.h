@@ -22,7 +22,8 @@ public:
 
     void beginFrame();
     // Records the last item drawn (ImGui::GetItemRectMin/Max) under `label`, the name a user
-    // reads on it: "URL", "Connect", "Send", "Ping", "Log row 3"...
+    // reads on it: "URL", "Connect", "Send", "Ping", "Log row 3"... The value "hovered" names
+    // the item under the mouse.
     void noteItem(const std::string& label);
     // A value a test reads off the screen without OCR: "log rows", "missing glyphs", ...
     void noteValue(const std::string& name, const std::string& value);
@@ -38,6 +39,8 @@ private:
 };
 
 // Shorthand for WidgetMap::current().noteItem(label), called right after a widget.
-inline void noteItem(const std::string& label) { WidgetMap::current().noteItem(label); }
+inline void noteItem(const std::string& label) {
+    WidgetMap::current().noteItem(label);
+}
 
 }  // namespace wsdemo

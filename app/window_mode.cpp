@@ -1,5 +1,7 @@
 // The window: Dear ImGui over GLFW and OpenGL 3.3, laid out like Dear ImGui's
-// example_glfw_opengl3 (Setup / Main loop / Rendering / Cleanup).
+// example_glfw_opengl3 (Setup / Main loop / Rendering / Cleanup). What it draws is the App's
+// (app.h); this file owns the window, the fonts, the channel, the embedded echo server and the
+// settings file, and carries out the actions the App's panels ask for.
 #include <glad/gl.h>  // Before GLFW, so GLFW does not include the system GL header.
 
 #include <GLFW/glfw3.h>
@@ -10,14 +12,21 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
-#include "chat_view.h"
+#include "app.h"
 #include "draw_stats.h"
+#include "fonts.h"
 #include "modes.h"
 #include "redraw_schedule.h"
+#include "settings_store.h"
 #include "startup.h"
+#include "theme.h"
+#include "widget_map.h"
 #include "wsdemo/channel.h"
 
 namespace wsdemo {
@@ -44,14 +53,20 @@ Clock::duration refreshPeriod() {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / hertz;
 }
 
+// What the GLFW callbacks reach through the window's user pointer (main thread only).
+struct WindowEvents {
+    RedrawScheduler* scheduler;
+    std::optional<float> newContentScale;  // The window moved to a monitor with another scale.
+};
+
 void redraw(GLFWwindow* window) {
-    static_cast<RedrawScheduler*>(glfwGetWindowUserPointer(window))->onInput();
+    static_cast<WindowEvents*>(glfwGetWindowUserPointer(window))->scheduler->onInput();
 }
 
 // Installed before Dear ImGui's backend, which calls them from its own (it chains to the
 // callbacks it finds), so every input and window event asks for frames.
-void installRedrawCallbacks(GLFWwindow* window, RedrawScheduler& scheduler) {
-    glfwSetWindowUserPointer(window, &scheduler);
+void installRedrawCallbacks(GLFWwindow* window, WindowEvents& events) {
+    glfwSetWindowUserPointer(window, &events);
     glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
     glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { redraw(w); });
     glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { redraw(w); });
@@ -62,6 +77,10 @@ void installRedrawCallbacks(GLFWwindow* window, RedrawScheduler& scheduler) {
     glfwSetWindowRefreshCallback(window, redraw);
     glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { redraw(w); });
     glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+    glfwSetWindowContentScaleCallback(window, [](GLFWwindow* w, float xScale, float) {
+        static_cast<WindowEvents*>(glfwGetWindowUserPointer(w))->newContentScale = xScale;
+        redraw(w);
+    });
 }
 
 // What the connection came to by the time the user closed the window (see runWindow).
@@ -78,10 +97,122 @@ bool inputHeld(const ImGuiIO& io) {
            std::any_of(std::begin(io.MouseDown), std::end(io.MouseDown), down);
 }
 
+// Text the next frames may draw, so the fonts have its glyphs by then.
+void noteEventText(FontManager& fonts, const ChannelEvent& event) {
+    if (const auto* received = std::get_if<MessageReceived>(&event.what)) {
+        if (received->message->type == Message::Type::kText)
+            fonts.noteText(received->message->data);
+    } else if (const auto* sent = std::get_if<MessageSent>(&event.what)) {
+        if (sent->message->type == Message::Type::kText) fonts.noteText(sent->message->data);
+    } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
+        fonts.noteText(changed->status.closeReason);
+        fonts.noteText(changed->status.error);
+    }
+}
+
+// Rebuilds the atlas between two frames and gives the GPU its new texture.
+void rebuildFonts(FontManager& fonts) {
+    fonts.build(*ImGui::GetIO().Fonts);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+// What the GUI tests read off the window besides the panels' widgets.
+void noteWindowValues(GLFWwindow* window, const FontManager& fonts) {
+    int width, height;
+    glfwGetWindowSize(window, &width, &height);
+    WidgetMap& map = WidgetMap::current();
+    map.noteValue("window", std::to_string(width) + "x" + std::to_string(height));
+    map.noteValue("missing glyphs", std::to_string(fonts.missingCount()));
+    map.noteValue("font scale", std::to_string(fonts.scale()));
+}
+
+// The widget map of the last frame, for tests that drive the window (tests/gui): written to
+// the file WSDEMO_WIDGET_MAP names, atomically, when it changed.
+class WidgetMapFile {
+public:
+    WidgetMapFile() {
+        if (const char* path = std::getenv("WSDEMO_WIDGET_MAP")) path_ = path;
+    }
+    void update() {
+        if (path_.empty()) return;
+        std::string json = WidgetMap::current().toJson();
+        if (json == written_) return;
+        const std::string temporary = path_ + ".tmp";
+        std::ofstream(temporary, std::ios::trunc) << json;
+        if (std::rename(temporary.c_str(), path_.c_str()) == 0) written_ = std::move(json);
+    }
+
+private:
+    std::string path_;
+    std::string written_;
+};
+
+// The embedded echo server (started on demand) and the channel: what actions act on.
+struct Session {
+    const CommandLine& command;
+    Channel& channel;
+    App& app;
+    std::unique_ptr<EchoServer>& echoServer;
+
+    void connect(const std::string& url, const ConnectOptions& options) {
+        channel.connect(url, options);
+        app.onConnect(url, options);
+        if (std::string notice = securityNotice(options.tls, url); !notice.empty())
+            app.addNotice(std::move(notice));
+    }
+
+    void carryOut(Action action) {
+        std::visit([this](auto&& request) { handle(std::move(request)); }, std::move(action));
+    }
+    void handle(ConnectAction request) { connect(request.url, app.settings().connect); }
+    void handle(UseEchoServerAction) {
+        if (!echoServer) {
+            try {
+                EchoServerOptions options;
+                options.maxMessageBytes = command.maxMessageBytes;
+                echoServer = std::make_unique<EchoServer>(options);
+            } catch (const std::runtime_error& error) {
+                app.addNotice(std::string("Echo server: ") + error.what());
+                return;
+            }
+        }
+        connect(echoServer->url(), app.settings().connect);
+    }
+    void handle(DisconnectAction request) {
+        try {
+            channel.disconnect(request.code, std::move(request.reason));
+        } catch (const std::invalid_argument& error) {  // The close panel checks first.
+            app.addNotice(std::string("Not closed: ") + error.what());
+        }
+    }
+    void handle(SendAction request) {
+        app.onSendResult(request.type == Message::Type::kText
+                             ? channel.send(std::move(request.data))
+                             : channel.sendBinary(std::move(request.data)));
+    }
+    void handle(PingAction request) { app.onSendResult(channel.ping(std::move(request.payload))); }
+};
+
+void saveSettings(const SettingsStore& store, App& app) {
+    if (std::string error = store.save(app.settings()); !error.empty())
+        app.addNotice("Settings not saved: " + error);
+}
+
+void rememberPlacement(GLFWwindow* window, Settings& settings) {
+    WindowPlacement& placement = settings.window;
+    glfwGetWindowPos(window, &placement.x, &placement.y);
+    glfwGetWindowSize(window, &placement.width, &placement.height);
+    placement.known = true;
+}
+
 }  // namespace
 
 int runWindow(const CommandLine& command) {
-    // Setup: the connection first, so a bad server fails before a window flashes up.
+    // Setup: the settings, and the embedded echo server unless a URL was given, before a
+    // window flashes up.
+    const SettingsStore store(configDirectory());
+    LoadResult loaded = store.load();
     std::optional<Target> target = startTarget(command);
     if (!target) return ExitStatus::kFailure;
 
@@ -95,12 +226,19 @@ int runWindow(const CommandLine& command) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    GLFWwindow* window = glfwCreateWindow(640, 480, "WebSocket Demo", nullptr, nullptr);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // The default size, in points.
+    const WindowPlacement& placement = loaded.settings.window;
+    GLFWwindow* window =
+        glfwCreateWindow(placement.width, placement.height, "WebSocket Demo", nullptr, nullptr);
     if (!window) {
         std::fprintf(stderr, "wsdemo: cannot create an OpenGL 3.3 window: %s\n",
                      lastGlfwError.c_str());
         glfwTerminate();
         return ExitStatus::kFailure;
+    }
+    if (placement.known) {
+        glfwSetWindowSize(window, placement.width, placement.height);
+        glfwSetWindowPos(window, placement.x, placement.y);
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
@@ -114,14 +252,20 @@ int runWindow(const CommandLine& command) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // Nothing to remember between runs; write no file.
+    io.IniFilename = nullptr;  // The settings file remembers the layout (settings_store.h).
     // A blinking cursor would need two frames a second for as long as the input has the focus,
     // which is always: a steady one costs nothing.
     io.ConfigInputTextCursorBlink = false;
-    ImGui::StyleColorsDark();
+    float contentScale = 1.0f;
+    glfwGetWindowContentScale(window, &contentScale, nullptr);
+    FontManager fonts(contentScale);
+    fonts.build(*io.Fonts);
+    Theme theme = loaded.settings.theme;
+    applyStyle(theme, contentScale);
     RedrawScheduler scheduler(refreshPeriod(), std::chrono::duration_cast<Clock::duration>(
                                                    std::chrono::duration<float>(io.KeyRepeatRate)));
-    installRedrawCallbacks(window, scheduler);
+    WindowEvents windowEvents{&scheduler, std::nullopt};
+    installRedrawCallbacks(window, windowEvents);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -131,17 +275,25 @@ int runWindow(const CommandLine& command) {
     ChannelLimits limits;
     limits.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
-    const ConnectOptions options = channelOptions(command);
-    channel->connect(target->url, options);
-    ChatView view(securityNotice(options.tls, target->url));
+    App app(std::move(loaded.settings), target->url);
+    if (!loaded.problem.empty()) app.addNotice(loaded.problem);
+    if (!fonts.problem().empty()) app.addNotice(fonts.problem());
+    Session session{command, *channel, app, target->embeddedServer};
+    // A URL on the command line connects with the command line's options, as --headless
+    // does; the echo server with the options the settings remember.
+    session.connect(target->url, command.url ? channelOptions(command) : app.settings().connect);
+    WidgetMapFile widgetMapFile;
     DrawStats stats(Clock::now());
+    std::uint64_t received = 0;
     MessagePtr shown;  // The latest message the last redraw drew.
 
     // Main loop: wait until a redraw is due, unless asked to draw back to back as Dear ImGui's
     // example does.
     while (!glfwWindowShouldClose(window)) {
         if (!command.redrawContinuously) {
-            const auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
+            auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
+            if (const auto tick = app.nextTick(Clock::now()))
+                due = due ? std::min(*due, *tick) : tick;
             if (!due) {
                 glfwWaitEvents();
                 continue;
@@ -154,29 +306,39 @@ int runWindow(const CommandLine& command) {
         }
         const auto drawStart = Clock::now();
         glfwPollEvents();
-        const bool forInput =
-            command.redrawContinuously || scheduler.inputPending() || inputHeld(io);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        const bool drawnChanges = view.onEvents(channel->drainEvents());
+        const std::vector<ChannelEvent> events = channel->drainEvents();
+        for (const ChannelEvent& event : events) {
+            noteEventText(fonts, event);
+            received += std::holds_alternative<MessageReceived>(event.what);
+        }
+        app.onEvents(events);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
-        // News that changes nothing on screen (a keepalive ping and its pong) costs no redraw.
-        if (!forInput && !drawnChanges) continue;
 
+        fonts.noteCharacters(io.InputQueueCharacters);
+        if (windowEvents.newContentScale) {
+            contentScale = *std::exchange(windowEvents.newContentScale, std::nullopt);
+            fonts.setScale(contentScale);
+            applyStyle(theme, contentScale);
+        }
+        if (fonts.rebuildDue()) rebuildFonts(fonts);
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
-        if (auto text = view.draw(channel->status(), latest))
-            view.onSendResult(channel->send(std::move(*text)));
+        WidgetMap::current().beginFrame();
+        noteWindowValues(window, fonts);
+        for (Action& action : app.frame(channel->status(), latest, drawStart))
+            session.carryOut(std::move(action));
 
         // Rendering
         ImGui::Render();
         int width, height;
         glfwGetFramebufferSize(window, &width, &height);
         glViewport(0, 0, width, height);
-        // The panel's background (it draws none itself, see ChatView::draw).
+        // The App's background (it draws none itself, see App::frame).
         const ImVec4& background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         glClearColor(background.x, background.y, background.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
@@ -189,15 +351,26 @@ int runWindow(const CommandLine& command) {
             if (latest) stats.onShown(drawEnd - latest->receivedAt);
             shown = latest;
         }
+        if (app.takeSettingsChanged()) {
+            if (app.settings().theme != theme) {
+                theme = app.settings().theme;
+                applyStyle(theme, contentScale);
+                scheduler.onInput();  // Redraw in the new colours.
+            }
+            saveSettings(store, app);
+        }
+        widgetMapFile.update();
     }
     if (command.stats)
-        std::fputs(stats.report(Clock::now(), view.received(), wake.posts()).c_str(), stderr);
+        std::fputs(stats.report(Clock::now(), received, wake.posts()).c_str(), stderr);
 
     // Cleanup, in reverse order. The window goes away at once; the closing handshake
     // (bounded by ChannelLimits::closeTimeout) finishes behind it.
+    rememberPlacement(window, app.settings());
+    saveSettings(store, app);
     glfwHideWindow(window);
-    view.onEvents(channel->drainEvents());
-    const int exitStatus = exitStatusAtClose(channel->status(), view.reconnectDue());
+    app.onEvents(channel->drainEvents());
+    const int exitStatus = exitStatusAtClose(channel->status(), app.reconnectPending());
     channel->disconnect(CloseCode::kNormal);
     channel.reset();
     target.reset();

@@ -29,7 +29,7 @@ ChannelEvent received(MessagePtr message) {
     return {{}, 1, MessageReceived{std::move(message)}};
 }
 
-LogLimits limits(std::size_t rows, std::size_t bytes) {
+LogLimits logLimits(std::size_t rows, std::size_t bytes) {
     LogLimits result;
     result.maxRows = rows;
     result.maxBytes = bytes;
@@ -111,7 +111,7 @@ TEST_CASE("a summary is one bounded line that never ends in half a character", "
 }
 
 TEST_CASE("the ring drops its oldest rows past the row limit and counts them", "[log]") {
-    MessageLog log(limits(3, 1000));
+    MessageLog log(logLimits(3, 1000));
     for (int i = 0; i < 5; ++i) log.add(received(textMessage(std::to_string(i))), kNoon);
     CHECK(log.size() == 3);
     CHECK(log.droppedRows() == 2);
@@ -126,7 +126,7 @@ TEST_CASE("the ring drops its oldest rows past the row limit and counts them", "
 }
 
 TEST_CASE("the ring drops its oldest rows past the byte limit", "[log]") {
-    MessageLog log(limits(100, 10));
+    MessageLog log(logLimits(100, 10));
     for (int i = 0; i < 4; ++i) log.add(received(textMessage("abcd")), kNoon);
     CHECK(log.size() == 2);
     CHECK(log.heldBytes() == 8);
@@ -152,9 +152,9 @@ TEST_CASE("the ring drops its oldest rows past the byte limit", "[log]") {
 }
 
 TEST_CASE("new limits apply at once; clear empties the log and its counts", "[log]") {
-    MessageLog log(limits(10, 1000));
+    MessageLog log(logLimits(10, 1000));
     for (int i = 0; i < 6; ++i) log.add(received(textMessage("12345")), kNoon);
-    log.setLimits(limits(4, 12));
+    log.setLimits(logLimits(4, 12));
     CHECK(log.size() == 2);
     CHECK(log.heldBytes() == 10);
     CHECK(log.droppedRows() == 4);

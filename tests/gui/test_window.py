@@ -1,325 +1,217 @@
 #!/usr/bin/python3
-"""End-to-end GUI test for wsdemo.
+"""The real window under Xvfb, driven as a person would (see window_driver.py),
+each step checked from the peer's side and from the screen.
 
-Runs the app on a private Xvfb display against a recording echo WebSocket
-server, types and sends "Hello!" through the GUI, checks that the echo is shown,
-then closes the window as a window manager would and checks for a clean exit.
-
-Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY SCREENSHOT.png
-(needs Debian's python3 for python3-websockets and python3-xlib, plus xvfb,
-xdotool and imagemagick)
+Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENARIO
+  session   type a URL into URL and press Enter; the peer sends several
+            messages and all show in the log with the one sent; Ping, and the
+            peer sees a ping; Disconnect, and the peer sees 1000. Saves the
+            README's screenshots and the GIF of connect, send, echo, disconnect.
+  unicode   Cyrillic, CJK and emoji from the peer are drawn with no '?'.
+  restart   the window size and the URL history survive a restart.
 """
 
-import asyncio
-import os
-import select
+import json
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import websockets
-from Xlib import X, display, error
-from Xlib.protocol import event
+from window_driver import FAILURES, App, Peer, TestFailure, Xvfb, wait_for
 
-WINDOW_TITLE = "WebSocket Demo"
-MESSAGE = "Hello!"
-OVERALL_TIMEOUT_S = 60
-
-# Positions relative to the window's top-left corner, read off a screenshot of
-# the default 640x480 window. They follow from ImGui's default style: 8 px
-# window padding, 13 px font, 19 px frame height, 4 px vertical item spacing.
-# Row 1 spans y 8..26: the input from x 8, Send (label 28 px + 2 x 4 px
-# padding) at x 596..631, its label starting at (600, 11).
-INPUT_POINT = (100, 17)
-SEND_POINT = (614, 17)
-SEND_PROBE = (598, 10)  # on the Send button's background, off its label
-# Below: the status line at y 31, the counter at 48, a separator, "Latest
-# message:" at 70 and a bordered child from y 86 whose 8 px padding puts the
-# message's first line at (16, 95), 13 px high, up to the child's padding.
-LATEST_MESSAGE_RECT = (16, 95, 608, 13)  # x, y, width, height
-# ImGuiCol_ButtonHovered of the default dark style, (0.26, 0.59, 0.98, 1.00).
-BUTTON_HOVERED_RGB = (66, 150, 250)
+OVERALL_TIMEOUT_S = 100
+SENTENCE = "Привет, мир! 你好 🎉 café — naïve ≥ ∑"
 
 
-class TestFailure(Exception):
-    pass
+def log_rows(app):
+    return int(app.value("log rows") or 0)
 
 
-# Also failures: a helper tool failing or the window vanishing under Xlib.
-FAILURES = (TestFailure, subprocess.SubprocessError, error.XError)
+def connect_by_typing(app, peer):
+    app.click("URL")
+    app.key("ctrl+a")
+    app.type(peer.url)
+    app.key("Return")
+    wait_for("the peer to see the connection", lambda: peer.connections == 1,
+             app=app.process)
+    wait_for("the state badge to say Open",
+             lambda: (app.value("state") or "").startswith("Open"), app=app.process)
 
 
-def wait_for(what, condition, timeout=5.0, app=None):
-    """Poll condition() until it is truthy; fail after timeout seconds or as
-    soon as the app process (if given) has exited."""
-    deadline = time.monotonic() + timeout
-    while True:
-        # Checked first: a dead app also makes the X calls in conditions fail.
-        if app is not None and app.poll() is not None:
-            raise TestFailure(f"wsdemo exited with status {app.returncode} "
-                              f"while waiting for {what}")
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TestFailure(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.05)
+class Gif:
+    """Frames of the window, made into an animated GIF with ImageMagick."""
+
+    def __init__(self, app, workdir):
+        self.app, self.workdir, self.frames = app, Path(workdir), []
+
+    def frame(self):
+        path = self.workdir / f"gif-{len(self.frames):02d}.png"
+        self.app.screenshot(path)
+        self.frames.append(str(path))
+
+    def save(self, path):
+        subprocess.run(["convert", "-delay", "90", "-loop", "0", *self.frames,
+                        "-layers", "Optimize", str(path)], check=True, timeout=60)
 
 
-def start_xvfb():
-    """Start Xvfb on a display number it picks itself; return (process, ":N")."""
-    read_fd, write_fd = os.pipe()
-    # -noreset: by default Xvfb resets whenever its last client disconnects
-    # (e.g. each polling xdotool), and a client connecting meanwhile (the
-    # app) can fail with "Failed to open display".
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24",
-         "-nolisten", "tcp", "-noreset"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        # Xvfb writes the display number once it accepts connections, or
-        # closes the pipe (empty read) if it dies first.
-        ready, _, _ = select.select([pipe], [], [], 10)
-        number = pipe.readline().strip() if ready else ""
-    if not number:
-        xvfb.kill()
-        raise TestFailure("Xvfb did not report a display number within 10 s")
-    return xvfb, f":{number}"
+def session(app, peer, out, workdir):
+    gif = Gif(app, workdir)
+    gif.frame()
+    connect_by_typing(app, peer)
+    gif.frame()
+
+    before = log_rows(app)
+    for text in ("first from the peer", "second from the peer",
+                 '{"from": "peer", "items": [1, 2, 3], "nested": {"ok": true}}'):
+        peer.send(text)
+    app.click("Message")
+    app.type("Hello!")
+    gif.frame()
+    app.key("Return")
+    wait_for("the peer to receive Hello!", lambda: peer.received == ["Hello!"],
+             app=app.process)
+    # Three from the peer, Hello! sent, and its echo: five rows more.
+    wait_for("five more rows in the log", lambda: log_rows(app) >= before + 5,
+             app=app.process)
+    rows = [label for label in app.widgets()["items"] if label.startswith("Log row ")]
+    if len(rows) < 5:
+        raise TestFailure(f"only {len(rows)} log rows on screen: {rows}")
+    blank = [label for label in rows if app.inked(app.rect(label)) == 0]
+    if blank:
+        raise TestFailure(f"log rows drawn blank: {blank}")
+    gif.frame()
+    app.screenshot(out / "window.png")
+
+    # The JSON message, whole, in the inspector.
+    app.click(rows[-3] if len(rows) >= 3 else rows[-1])
+    app.click("Inspector")
+    wait_for("the inspector to show the message", lambda: app.value("inspector") is not None,
+             app=app.process)
+    app.screenshot(out / "inspector.png")
+
+    app.click("Stats")
+    pings_before = len(peer.pings)
+    app.click("Ping")
+    wait_for("the peer to see a ping", lambda: len(peer.pings) > pings_before,
+             app=app.process)
+    wait_for("a round trip in the plot", lambda: int(app.value("rtt samples") or 0) >= 1,
+             app=app.process)
+    app.screenshot(out / "stats.png")
+    app.click("Settings")
+    app.screenshot(out / "settings.png")
+
+    app.click("Disconnect")
+    wait_for("the peer to see the close", peer.closed.is_set, app=app.process)
+    if peer.close_code != 1000:
+        raise TestFailure(f"close code {peer.close_code}, expected 1000")
+    wait_for("the state badge to say Closed",
+             lambda: (app.value("state") or "").startswith("Closed"), app=app.process)
+    gif.frame()
+    gif.save(out / "session.gif")
+    status = app.close()
+    if status != 0:
+        raise TestFailure(f"wsdemo exited with status {status}, expected 0")
+    return "connected by URL, 3 + 2 messages in the log, ping seen, closed with 1000"
 
 
-class RecordingEchoServer:
-    """WebSocket echo server on 127.0.0.1 that records what clients send and
-    how they close. Runs its own asyncio loop in a thread until stop()."""
-
-    def __init__(self):
-        self.connections = 0
-        self.received = []
-        self.echoed = []
-        self.close_code = None
-        self.close_frame_received = False
-        self.closed = threading.Event()
-        self._listening = threading.Event()
-        # Daemon: a connection stuck in its closing handshake must not keep
-        # the test process alive.
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),),
-                                        daemon=True)
-        self._thread.start()
-        if not self._listening.wait(5):
-            raise TestFailure("the WebSocket server did not start within 5 s")
-
-    async def _serve(self):
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
-        async with websockets.serve(self._handle, "127.0.0.1", 0) as server:
-            self.port = server.sockets[0].getsockname()[1]
-            self._listening.set()
-            await self._stopping.wait()
-
-    async def _handle(self, ws):
-        self.connections += 1
-        try:
-            async for message in ws:
-                self.received.append(message)
-                await ws.send(message)
-                self.echoed.append(message)
-        except websockets.ConnectionClosed:
-            pass  # abnormal closes are recorded below like any other
-        await ws.wait_closed()
-        # close_code is 1006 when no close frame arrived; record that fact
-        # explicitly too so the failure message can tell the cases apart.
-        self.close_code = ws.close_code
-        self.close_frame_received = ws.close_rcvd is not None
-        self.closed.set()
-
-    def stop(self):
-        self._loop.call_soon_threadsafe(self._stopping.set)
-        self._thread.join(timeout=5)
+def unicode(app, peer, out, workdir):
+    connect_by_typing(app, peer)
+    peer.send(SENTENCE)
+    wait_for("the sentence in the latest message",
+             lambda: app.value("latest") == SENTENCE, app=app.process)
+    latest = app.rect("Latest message")
+    if app.inked(latest) == 0:
+        raise TestFailure("the latest message is drawn blank")
+    missing = app.value("missing glyphs")
+    if missing:
+        raise TestFailure(f"codepoints drawn as a box, no installed font has them: {missing}")
+    fallbacks = app.value("fallback glyphs drawn")
+    if fallbacks not in (None, "0"):
+        raise TestFailure(f"{fallbacks} characters drawn with the fallback glyph")
+    app.screenshot(out / "unicode.png")
+    app.close()
+    return f"{SENTENCE!r} drawn, no missing glyph"
 
 
-class AppWindow:
-    """The app's X window: input via xdotool (XTEST, i.e. real device events,
-    which GLFW handles like a user's), pixels and WM messages via Xlib."""
-
-    def __init__(self, xdisplay, window_id, env):
-        self.id = window_id
-        self._env = env
-        self._display = xdisplay
-        self._window = xdisplay.create_resource_object("window", window_id)
-
-    def xdotool(self, *args):
-        subprocess.run(["xdotool", *args], env=self._env, check=True, timeout=5)
-
-    def focus(self):
-        # Without a window manager nobody focuses the window, and the ImGui
-        # GLFW backend ignores the mouse position of unfocused windows.
-        self.xdotool("windowfocus", "--sync", str(self.id))
-
-    def move_mouse(self, point):
-        self.xdotool("mousemove", "--window", str(self.id), *map(str, point))
-
-    def pixels(self, x, y, width, height):
-        return self._window.get_image(x, y, width, height, X.ZPixmap,
-                                      0xFFFFFFFF).data
-
-    def pixel(self, point):
-        blue, green, red, _ = self.pixels(*point, 1, 1)  # 32-bit BGRX
-        return red, green, blue
-
-    def screenshot(self, path):
-        subprocess.run(["import", "-window", str(self.id), str(path)],
-                       env=self._env, check=True, timeout=10)
-
-    def request_close(self):
-        """Ask the app to close, as a window manager's close button does."""
-        d = self._display
-        message = event.ClientMessage(
-            window=self._window, client_type=d.intern_atom("WM_PROTOCOLS"),
-            data=(32, [d.intern_atom("WM_DELETE_WINDOW"), X.CurrentTime, 0, 0, 0]))
-        self._window.send_event(message, event_mask=X.NoEventMask)
-        d.flush()
-
-
-def find_window(env):
-    result = subprocess.run(
-        ["xdotool", "search", "--onlyvisible", "--name", f"^{WINDOW_TITLE}$"],
-        env=env, capture_output=True, text=True, timeout=5)
-    ids = result.stdout.split()
-    return int(ids[0]) if ids else None
-
-
-def screenshot_screen(env, path):
-    subprocess.run(["import", "-window", "root", str(path)], env=env, timeout=10)
-
-
-def run(binary, screenshot_path, failure_shot, xdisplay_name, server, workdir):
-    env = dict(os.environ, DISPLAY=xdisplay_name)
-    url = f"ws://127.0.0.1:{server.port}/"
-    xdisplay = display.Display(xdisplay_name)
-    with open(workdir / "stdout.txt", "wb") as out, \
-            open(workdir / "stderr.txt", "wb") as err:
-        app = subprocess.Popen([binary, "--url", url], env=env, stdout=out,
-                               stderr=err)
+def restart(binary, xvfb, peer, out, workdir, config_home):
+    first = App(binary, xvfb, workdir, config_home, [peer.url])
     try:
-        window_id = wait_for(f'a window named "{WINDOW_TITLE}"',
-                             lambda: find_window(env), timeout=10, app=app)
-        wait_for(f"the app to connect to {url}", lambda: server.connections,
-                 app=app)
-        window = AppWindow(xdisplay, window_id, env)
-        window.focus()
-
-        # ImGui acts on a click only if a frame has already seen the mouse over
-        # the widget. The Send button is drawn in the opaque ButtonHovered
-        # colour while hovered, which shows when the app has seen the mouse.
-        def send_hovered():
-            return window.pixel(SEND_PROBE) == BUTTON_HOVERED_RGB
-
-        window.move_mouse(SEND_POINT)
-        wait_for("the Send button to show hover", send_hovered, app=app)
-        # The input has no hover colour; Send losing its hover shows instead
-        # that the app has seen the mouse move onto the input.
-        window.move_mouse(INPUT_POINT)
-        wait_for("the Send button to lose hover", lambda: not send_hovered(),
-                 app=app)
-        window.xdotool("click", "1")
-        window.xdotool("type", MESSAGE)
-
-        blank_message_line = window.pixels(*LATEST_MESSAGE_RECT)
-        window.move_mouse(SEND_POINT)
-        # The key events reach the app before this mouse motion, so once the
-        # hover shows, the whole message is in the input.
-        wait_for("the Send button to show hover", send_hovered, app=app)
-        window.xdotool("click", "1")
-
-        wait_for(f"the server to receive {MESSAGE!r}", lambda: server.received,
-                 app=app)
-        # Only a received message changes the line under "Latest message:",
-        # so once the echo is sent, a change from its pixels before Send means
-        # the echo is shown. (What it says is seen in the saved screenshot.)
-        wait_for("the echo to appear under \"Latest message:\"",
-                 lambda: server.echoed
-                 and window.pixels(*LATEST_MESSAGE_RECT) != blank_message_line,
-                 app=app)
-        window.screenshot(screenshot_path)
-
-        window.request_close()
-        try:
-            status = app.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            raise TestFailure("wsdemo did not exit within 5 s of WM_DELETE_WINDOW")
-        if status != 0:
-            raise TestFailure(f"wsdemo exited with status {status}, expected 0")
-        wait_for("the server to see the connection close", server.closed.is_set)
-        # Checked once the connection is over, so a late extra send counts too.
-        if server.received != [MESSAGE]:
-            raise TestFailure(f"server received {server.received}, "
-                              f"expected [{MESSAGE!r}]")
-        if not server.close_frame_received:
-            raise TestFailure("the app closed the connection without sending a "
-                              f"close frame (close code {server.close_code})")
-        if server.close_code != 1000:
-            raise TestFailure(f"close code {server.close_code}, expected 1000")
-        if server.connections != 1:
-            raise TestFailure(f"the app connected {server.connections} times, "
-                              "expected once")
-    except FAILURES:
-        # Now, while the app still shows its state; it is killed below.
-        screenshot_screen(env, failure_shot)
-        raise
+        wait_for("the peer to see the connection", lambda: peer.connections == 1,
+                 app=first.process)
+        first.resize(900, 650)
+        wait_for("a frame at the new size",
+                 lambda: first.rect("URL")[2] > 0 and first.value("window") == "900x650",
+                 app=first.process)
+        if first.close() != 0:
+            raise TestFailure("the first run did not exit with 0")
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-        xdisplay.close()
-
-
-def on_overall_timeout(signum, frame):
-    raise TestFailure(f"overall test deadline of {OVERALL_TIMEOUT_S} s exceeded")
+        first.kill()
+    saved = json.loads((config_home / "wsdemo" / "settings.json").read_text())
+    second = App(binary, xvfb, workdir, config_home)
+    try:
+        size = second.value("window")
+        if size != "900x650":
+            raise TestFailure(f"window {size} after a restart, expected 900x650")
+        second.click("URL history")
+        wait_for("the URL in the history", lambda: second.widgets()["items"].get(
+            f"History: {peer.url}"), app=second.process)
+        second.screenshot(out / "history.png")
+        second.close()
+    finally:
+        second.kill()
+    return f"900x650 and {saved.get('urlHistory', [])[:1]} remembered"
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit(f"usage: {sys.argv[0]} WSDEMO_BINARY SCREENSHOT.png")
-    binary, screenshot_path = sys.argv[1], Path(sys.argv[2])
-    if not os.access(binary, os.X_OK):
-        sys.exit(f"FAIL: {binary} is not an executable file")
-    screenshot_path.parent.mkdir(parents=True, exist_ok=True)
-    failure_shot = screenshot_path.with_name(screenshot_path.stem + ".failure.png")
-    failure_shot.unlink(missing_ok=True)  # so only this run's failure leaves one
-    signal.signal(signal.SIGALRM, on_overall_timeout)
+    if len(sys.argv) != 4:
+        sys.exit(f"usage: {sys.argv[0]} WSDEMO_BINARY OUTPUT_DIR SCENARIO")
+    binary, out, scenario = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    out.mkdir(parents=True, exist_ok=True)
+
+    def overall_timeout(signum, frame):
+        raise TestFailure(f"overall deadline of {OVERALL_TIMEOUT_S} s exceeded")
+
+    signal.signal(signal.SIGALRM, overall_timeout)
     signal.alarm(OVERALL_TIMEOUT_S)
     start = time.monotonic()
-    xvfb, xdisplay_name = start_xvfb()
-    server = RecordingEchoServer()
+    xvfb = Xvfb()
+    peer = Peer()
+    app = None
     try:
         with tempfile.TemporaryDirectory(prefix="wsdemo-gui-") as workdir:
             workdir = Path(workdir)
+            config_home = workdir / "config"
             try:
-                run(binary, screenshot_path, failure_shot, xdisplay_name,
-                    server, workdir)
+                if scenario == "restart":
+                    result = restart(binary, xvfb, peer, out, workdir, config_home)
+                else:
+                    app = App(binary, xvfb, workdir, config_home)
+                    result = {"session": session, "unicode": unicode}[scenario](
+                        app, peer, out, workdir)
             except FAILURES as failure:
-                print(f"FAIL: {failure}", file=sys.stderr)
-                print(f"screen at failure: {failure_shot}", file=sys.stderr)
-                print(f"server received {server.received}, close code "
-                      f"{server.close_code}", file=sys.stderr)
-                for name in ("stderr", "stdout"):
-                    text = (workdir / f"{name}.txt").read_text(errors="replace")
-                    print(f"--- wsdemo {name} ---\n{text}", file=sys.stderr)
+                print(f"FAIL: {scenario}: {failure}", file=sys.stderr)
+                if app is not None and app.process.poll() is None:
+                    app.screenshot(out / f"{scenario}.failure.png")
+                    print(f"screen at failure: {out / (scenario + '.failure.png')}",
+                          file=sys.stderr)
+                    print(f"widgets: {app.widgets()}", file=sys.stderr)
+                print(f"peer received {peer.received}, pings {peer.pings}, close code "
+                      f"{peer.close_code}", file=sys.stderr)
+                log = workdir / "stderr.txt"
+                if log.exists():
+                    print(f"--- wsdemo stderr ---\n{log.read_text(errors='replace')}",
+                          file=sys.stderr)
                 return 1
+            finally:
+                if app is not None:
+                    app.kill()
     finally:
         signal.alarm(0)
-        server.stop()
-        xvfb.terminate()
-        try:
-            xvfb.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            xvfb.kill()
-    print(f"PASS: sent {MESSAGE!r}, echo shown, closed with 1000, exit 0 "
-          f"({time.monotonic() - start:.1f} s); screenshot: {screenshot_path}")
+        peer.stop()
+        xvfb.stop()
+    print(f"PASS: {scenario}: {result} ({time.monotonic() - start:.1f} s)")
     return 0
 
 

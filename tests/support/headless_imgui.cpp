@@ -17,7 +17,9 @@ HeadlessImGui::HeadlessImGui(ImVec2 displaySize) {
     io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
 }
 
-HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(); }
+HeadlessImGui::~HeadlessImGui() {
+    ImGui::DestroyContext();
+}
 
 void HeadlessImGui::frame(const std::function<void()>& draw) {
     ImGuiIO& io = ImGui::GetIO();

@@ -1,0 +1,200 @@
+#include "app.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "theme.h"
+#include "widget_map.h"
+
+namespace wsdemo {
+
+namespace {
+
+bool sameSnippets(const std::vector<Snippet>& a, const std::vector<Snippet>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+        return x.name == y.name && x.body == y.body && x.binary == y.binary;
+    });
+}
+
+bool canSend(const ChannelStatus& status, bool reconnectPending) {
+    // Queued until open while connecting or waiting to reconnect; refused once closed for good.
+    return status.state == ReadyState::kConnecting || status.state == ReadyState::kOpen ||
+           reconnectPending;
+}
+
+// The stats panel's messages-per-second window, and a little.
+constexpr std::chrono::milliseconds kRateWindow{1100};
+
+}  // namespace
+
+App::App(Settings settings, std::string initialUrl)
+    : settings_(std::move(settings)), log_(settings_.log), connectionBar_(std::move(initialUrl)) {}
+
+bool App::onEvents(const std::vector<ChannelEvent>& events) {
+    for (const ChannelEvent& event : events) {
+        log_.add(event,
+                 wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                  event.at - steadyStart_));
+        statsPanel_.onEvent(event);
+        if (std::holds_alternative<MessageReceived>(event.what) ||
+            std::holds_alternative<MessageSent>(event.what)) {
+            lastTrafficAt_ = event.at;
+            rateSettledDrawn_ = false;
+        }
+        if (std::holds_alternative<MessageReceived>(event.what)) {
+            ++received_;
+        } else if (std::holds_alternative<StateChanged>(event.what)) {
+            reconnect_.reset();  // A reconnect comes after the closed state it follows.
+        } else if (const auto* scheduled = std::get_if<ReconnectScheduled>(&event.what)) {
+            reconnect_ = PendingReconnect{*scheduled, event.at + scheduled->delay};
+        }
+    }
+    return !events.empty();
+}
+
+void App::onConnect(const std::string& url, const ConnectOptions& used) {
+    rememberUrl(settings_, url);
+    settingsChanged_ = true;
+    connectionBar_.setUrl(url);
+    inUse_ = used;
+}
+
+void App::onSendResult(SendResult result) {
+    composer_.onSendResult(result);
+}
+
+void App::addNotice(std::string notice) {
+    if (std::find(notices_.begin(), notices_.end(), notice) == notices_.end())
+        notices_.push_back(std::move(notice));
+}
+
+bool App::takeSettingsChanged() {
+    return std::exchange(settingsChanged_, false);
+}
+
+std::optional<SteadyClock::time_point> App::nextTick(SteadyClock::time_point now) const {
+    // The reconnect countdown ticks.
+    std::optional<SteadyClock::time_point> tick = connectionBar_.nextTick(now);
+    // Messages per second fall to zero a second after the traffic stops: one frame shows it.
+    const auto rateSettled = lastTrafficAt_ + kRateWindow;
+    if (!rateSettledDrawn_) tick = tick ? std::min(*tick, rateSettled) : rateSettled;
+    return tick;
+}
+
+std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& latest,
+                               SteadyClock::time_point now) {
+    if (now >= lastTrafficAt_ + kRateWindow) rateSettledDrawn_ = true;
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    // No background: the window loop clears to WindowBg. A window-sized blended quad was two
+    // thirds of a frame's time under software OpenGL (Mesa llvmpipe).
+    ImGui::Begin("wsdemo", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoBackground);
+    std::vector<Action> actions;
+    handleShortcuts();
+    if (auto action = connectionBar_.draw(status, reconnect_, now, settings_.urlHistory,
+                                          closePanel_.choice()))
+        actions.push_back(std::move(*action));
+    drawNotices();
+
+    const std::vector<Snippet> snippetsBefore = settings_.snippets;
+    if (auto send = composer_.draw(canSend(status, reconnect_.has_value()), settings_.snippets))
+        actions.push_back(std::move(*send));
+    if (!sameSnippets(snippetsBefore, settings_.snippets)) settingsChanged_ = true;
+    latestPanel_.draw(latest, received_);
+    drawSplit(now, actions);
+    ImGui::End();
+    return actions;
+}
+
+void App::handleShortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!io.KeyCtrl) return;
+    // Key indices are GLFW key codes, which are the ASCII capitals for letters.
+    if (ImGui::IsKeyPressed('L', false)) connectionBar_.focusUrl();
+    if (ImGui::IsKeyPressed('K', false)) logPanel_.clear(log_);
+}
+
+void App::drawNotices() {
+    const ImVec4 color = warningColor(settings_.theme);
+    for (std::size_t i = 0; i < notices_.size();) {
+        ImGui::PushID(static_cast<int>(i));
+        const bool dismissed = ImGui::SmallButton("x");
+        ImGui::PopID();
+        ImGui::SameLine();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(color, "%s", notices_[i].c_str());
+        ImGui::PopTextWrapPos();
+        if (dismissed)
+            notices_.erase(notices_.begin() + static_cast<std::ptrdiff_t>(i));
+        else
+            ++i;
+    }
+    if (!notices_.empty()) WidgetMap::current().noteValue("notices", notices_.front());
+}
+
+// The log on the left, the side panel on the right, with a splitter between them that the
+// user drags (its place is part of the layout the settings remember).
+void App::drawSplit(SteadyClock::time_point now, std::vector<Action>& actions) {
+    const ImVec2 available = ImGui::GetContentRegionAvail();
+    const float splitterWidth = ImGui::GetStyle().ItemSpacing.x;
+    const float share =
+        std::clamp(settings_.logWidthShare, limits::kMinLogWidthShare, limits::kMaxLogWidthShare);
+    const float logWidth = std::max(1.0f, (available.x - splitterWidth) * share);
+    ImGui::BeginChild("##log", ImVec2(logWidth, 0));
+    logPanel_.draw(log_);
+    ImGui::EndChild();
+
+    ImGui::SameLine(0, 0);
+    ImGui::InvisibleButton("##splitter", ImVec2(splitterWidth, std::max(1.0f, available.y)));
+    if (ImGui::IsItemHovered() || ImGui::IsItemActive())
+        ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.x != 0.0f && available.x > 0) {
+        settings_.logWidthShare = std::clamp(share + ImGui::GetIO().MouseDelta.x / available.x,
+                                             limits::kMinLogWidthShare, limits::kMaxLogWidthShare);
+        settingsChanged_ = true;
+    }
+    ImGui::SameLine(0, 0);
+    ImGui::BeginChild("##side", ImVec2(0, 0));
+    drawSidePanel(actions, now);
+    ImGui::EndChild();
+}
+
+void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point now) {
+    if (!ImGui::BeginTabBar("##side tabs")) return;
+    for (const char* tab : limits::kSideTabs) {
+        // The remembered tab is selected once, at start; from then on the user picks.
+        const bool restore = !sideTabRestored_ && settings_.sideTab == tab;
+        if (!ImGui::BeginTabItem(tab, nullptr, restore ? ImGuiTabItemFlags_SetSelected : 0))
+            continue;
+        noteItem(tab);
+        if (settings_.sideTab != tab && sideTabRestored_) {
+            settings_.sideTab = tab;
+            settingsChanged_ = true;
+        }
+        const std::string_view name = tab;
+        if (name == "Inspector") {
+            const auto selected = logPanel_.selectedSeq();
+            inspectorPanel_.draw(selected ? log_.findBySeq(*selected) : nullptr);
+        } else if (name == "Stats") {
+            const ConnectOptions& options = inUse_ ? *inUse_ : settings_.connect;
+            if (auto ping = statsPanel_.draw(now, options.pingInterval))
+                actions.push_back(std::move(*ping));
+        } else if (name == "Close") {
+            closePanel_.draw();
+        } else if (settingsPanel_.draw(settings_, inUse_ ? &*inUse_ : nullptr)) {
+            log_.setLimits(settings_.log);
+            settingsChanged_ = true;
+        }
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+    sideTabRestored_ = true;
+}
+
+}  // namespace wsdemo

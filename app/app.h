@@ -1,0 +1,87 @@
+// The window's contents: its state and panels, one file each (connection_bar, composer,
+// latest_panel, log_panel, inspector_panel, stats_panel, close_panel, settings_panel), drawn by
+// a short frame function. Panels return actions; the App passes them on to the window loop
+// (window_mode.cpp), which alone touches the channel and the echo server. Plain Dear ImGui
+// calls: tests draw it in a headless context.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actions.h"
+#include "close_panel.h"
+#include "composer.h"
+#include "connection_bar.h"
+#include "inspector_panel.h"
+#include "latest_panel.h"
+#include "log_panel.h"
+#include "message_log.h"
+#include "settings.h"
+#include "settings_panel.h"
+#include "stats_panel.h"
+#include "wsdemo/channel.h"
+
+namespace wsdemo {
+
+class App {
+public:
+    App(Settings settings, std::string initialUrl);
+
+    // Every event the channel drained, in order, before the frame that draws them. True when
+    // any changes what is drawn (every event adds a log row, so any event does).
+    bool onEvents(const std::vector<ChannelEvent>& events);
+    // The window loop connected, with these options (the settings panel marks the unsafe ones
+    // while in use); the URL joins the history.
+    void onConnect(const std::string& url, const ConnectOptions& used);
+    void onSendResult(SendResult result);
+    // A line in red above the composer until the user dismisses it: a settings file set
+    // aside, a font not found, TLS verification off, an action that failed.
+    void addNotice(std::string notice);
+
+    // Draws one frame over the whole viewport (between NewFrame and Render); the actions the
+    // panels asked for, in order.
+    std::vector<Action> frame(const ChannelStatus& status, const MessagePtr& latest,
+                              SteadyClock::time_point now);
+    // When a frame is due with no input and no news: the reconnect countdown ticks.
+    std::optional<SteadyClock::time_point> nextTick(SteadyClock::time_point now) const;
+
+    // The connection dropped and the channel will try again: sends are still queued.
+    bool reconnectPending() const { return reconnect_.has_value(); }
+    Settings& settings() { return settings_; }
+    // Whether the settings changed since the last call (the window loop saves them then).
+    bool takeSettingsChanged();
+    const MessageLog& log() const { return log_; }
+
+private:
+    void handleShortcuts();
+    void drawNotices();
+    void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
+    void drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point now);
+
+    Settings settings_;
+    bool settingsChanged_ = false;
+    std::optional<ConnectOptions> inUse_;  // Of the current or last connection.
+    std::vector<std::string> notices_;
+    bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
+    std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
+    std::uint64_t received_ = 0;
+    SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
+    bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.
+    // Tracks SystemClock against the steady clock the events are stamped with.
+    const std::chrono::system_clock::time_point wallStart_ = std::chrono::system_clock::now();
+    const SteadyClock::time_point steadyStart_ = SteadyClock::now();
+
+    MessageLog log_;
+    ConnectionBar connectionBar_;
+    Composer composer_;
+    LatestPanel latestPanel_;
+    LogPanel logPanel_;
+    InspectorPanel inspectorPanel_;
+    StatsPanel statsPanel_;
+    ClosePanel closePanel_;
+    SettingsPanel settingsPanel_;
+};
+
+}  // namespace wsdemo
