@@ -161,7 +161,9 @@ void InspectorPanel::wrapLines(float width) {
 }
 
 void InspectorPanel::drawText() {
-    ImGui::BeginChild("Inspector text");
+    // Always a scrollbar: text appearing one would change the width and wrap it all again.
+    ImGui::BeginChild("Inspector text", ImVec2(0, 0), false,
+                      ImGuiWindowFlags_AlwaysVerticalScrollbar);
     wrapLines(ImGui::GetContentRegionAvail().x);
     const std::string_view text = entry_.text();
     ImGuiListClipper clipper;

@@ -47,7 +47,6 @@ private:
     std::deque<uint64_t> matching_;
     uint64_t examinedUpTo_ = 0;  // Rows below this seq were looked at already.
     std::optional<uint64_t> selected_;
-    uint64_t lastShownSeq_ = 0;  // The newest row of the last frame, to see new ones arrive.
 };
 
 }  // namespace wsdemo

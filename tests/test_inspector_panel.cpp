@@ -132,12 +132,24 @@ TEST_CASE("only objects and arrays are JSON views; errors say why", "[inspector]
     CHECK(isValidUtf8(error));
 }
 
+TEST_CASE("JSON over 4 MiB is not parsed into a tree", "[inspector]") {
+    std::string big = "[" + std::string(5u << 20, ' ') + "]";
+    CHECK(parseError(big) ==
+          "JSON of 5.0 MiB: the tree view takes at most 4 MiB, shown as text only");
+    big.resize(JsonTree::kMaxParseBytes - 1);
+    CHECK(parsed(big + "]").nodeCount() == 1);
+}
+
 TEST_CASE("1 MB of nested [ is refused without exhausting the stack", "[inspector]") {
     CHECK(parseError(std::string(1 << 20, '[')) ==
           "JSON nested deeper than 256 levels: shown as text only");
     CHECK(parseError(std::string(1 << 20, '[') + std::string(1 << 20, ']')) ==
           "JSON nested deeper than 256 levels: shown as text only");
 
+    SECTION("brackets inside strings are not nesting") {
+        const JsonTree strings = parsed("[\"" + std::string(1000, '[') + "\\\"{\"]");
+        CHECK(strings.nodeCount() == 2);
+    }
     SECTION("depth allowed but past the tree's: the rest is one line of compact JSON") {
         const JsonTree deep = parsed(std::string(200, '[') + std::string(200, ']'));
         CHECK(deep.nodeCount() == JsonTree::kMaxTreeDepth + 1);
