@@ -1,13 +1,15 @@
 // The window's fonts: DejaVu Sans and DejaVu Sans Mono found through fontconfig, rasterised by
-// imgui_freetype, widened between two frames as text in other scripts arrives (Dear ImGui 1.86
-// bakes glyphs ahead of time). fontconfig names the installed font that has each new codepoint;
-// a codepoint no font has is drawn as a box (U+25A1), never '?'.
+// imgui_freetype, widened as text in other scripts arrives (Dear ImGui 1.86 bakes glyphs ahead
+// of time): a worker builds a wider atlas, swapped in between two frames. fontconfig names the
+// installed font that has each new codepoint; one no font has is drawn as a box (U+25A1), never
+// '?'.
 //
 // Debian builds Dear ImGui with 16-bit ImWchar: it decodes every codepoint above U+FFFF (emoji)
 // as U+FFFD. Those glyphs are rasterised here and baked at a private-use slot (U+E000-U+F8FF);
 // text goes through drawableText() before it is drawn so that they show.
 //
-// UI thread only.
+// UI thread only (build() at start may run on another thread before any Dear ImGui context
+// exists; startBuild() runs its own worker).
 #pragma once
 
 #include <imgui.h>
