@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -229,18 +230,13 @@ struct FontManager::Lookup {
     }
 };
 
-struct FontManager::PendingGlyph {
-    int rectIndex;
-    int width, height;
-    std::vector<unsigned char> alpha;
-};
-
 FontManager::FontManager(float scale, std::string proportionalFamily, std::string monospaceFamily)
     : scale_(1.0f),
       preferredFamily_(proportionalFamily),
       lookup_(std::make_unique<Lookup>()),
       seen_(kUnicodeEnd / 64),
-      missing_(kUnicodeEnd / 64) {
+      missing_(kUnicodeEnd / 64),
+      atlases_{std::make_unique<ImFontAtlas>(), std::make_unique<ImFontAtlas>()} {
     setScale(scale);
     for (const std::string* family : {&proportionalFamily, &monospaceFamily}) {
         const auto file = lookup_->findFamily(*family);
@@ -407,93 +403,54 @@ std::size_t FontManager::fontIndex(const std::string& path, int faceIndex) {
     return files_.size() - 1;
 }
 
-void FontManager::build(ImFontAtlas& atlas) {
-    const auto start = std::chrono::steady_clock::now();
-    atlas.Clear();
-    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    ranges_.clear();
-    pendingGlyphs_.clear();
+// What one atlas build reads, copied on the UI thread, so that a worker can build while noteText
+// goes on. Also the glyph ranges the atlas keeps pointers to: held as long as the atlas.
+struct FontManager::Plan {
+    struct Face {
+        const void* data = nullptr;  // A FontFile's mapping; nullptr when the font is missing.
+        std::size_t size = 0;
+        int index = 0;
+        std::string name;
+    };
+    struct Source {
+        Face face;
+        std::vector<ImWchar> ranges;  // Pairs, then 0.
+    };
+    struct Role {
+        Face base;                    // Its ascent places the emoji.
+        std::vector<Source> sources;  // The base first, when it was found; then merged.
+    };
+    struct Emoji {
+        char32_t codepoint;
+        ImWchar slot;
+        Face face;
+    };
+    float pixels = 0;
+    Role roles[2];  // Proportional, monospace.
+    std::vector<Emoji> emoji;
+};
 
-    // The base fonts get the base ranges and every block noted within the budget (each skips
-    // what it lacks); fallback fonts only the blocks fontconfig chose them for.
-    std::set<char32_t> blocks;
-    std::size_t budget = codepointBudget();
-    for (const char32_t block : allBlocks_) {
-        if (blockSize(block) > budget) break;
-        budget -= blockSize(block);
-        blocks.insert(block);
-    }
-    std::vector<ImWchar> baseRanges(std::begin(kBaseRanges), std::end(kBaseRanges));
-    for (const char32_t block : blocks) {
-        const char32_t last = block + blockSize(block) - 1;
-        baseRanges.push_back(static_cast<ImWchar>(block));
-        // Never U+FFFD (see noteCodepoint).
-        baseRanges.push_back(static_cast<ImWchar>(last >= kReplacement ? kReplacement - 1 : last));
-    }
-    baseRanges.push_back(0);
-    ranges_.push_back(std::move(baseRanges));
-    for (const auto& [file, fileBlocks] : blocksByFile_) {
-        std::vector<ImWchar> ranges;
-        for (const char32_t block : fileBlocks) {
-            if (!blocks.count(block)) continue;
-            ranges.push_back(static_cast<ImWchar>(block));
-            ranges.push_back(static_cast<ImWchar>(block + blockSize(block) - 1));
-        }
-        ranges.push_back(0);
-        ranges_.push_back(std::move(ranges));
-    }
+namespace {
 
-    ImFont* proportional = addRole(atlas, 0, 1);
-    ImFont* monospace = addRole(atlas, 1, 0);
-    if (!atlas.Build()) {
-        problem_ += "Building the font atlas failed: drawing with Dear ImGui's built-in font. ";
-        atlas.Clear();
-        proportional = monospace = atlas.AddFontDefault();
-        atlas.Build();
-        pendingGlyphs_.clear();
-    }
-    copyEmojiPixels(atlas);
-    setMonospaceFont(monospace);
-    glyphCount_ =
-        static_cast<std::size_t>(proportional->Glyphs.Size) +
-        (monospace == proportional ? 0 : static_cast<std::size_t>(monospace->Glyphs.Size));
-    rebuildDue_ = false;
-    lastBuildTime_ = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - start);
-}
+struct PendingGlyph {
+    int rectIndex;
+    int width, height;
+    std::vector<unsigned char> alpha;
+};
 
-ImFont* FontManager::addRole(ImFontAtlas& atlas, std::size_t primary, std::size_t secondary) {
-    ImFont* font = addFile(atlas, primary, ranges_[0].data(), false);
-    if (!font) {
-        ImFontConfig config;
-        config.SizePixels = std::round(13.0f * scale_);
-        font = atlas.AddFontDefault(&config);
-    }
-    addFile(atlas, secondary, ranges_[0].data(), true);
-    std::size_t rangeIndex = 1;
-    for (const auto& entry : blocksByFile_)
-        addFile(atlas, entry.first, ranges_[rangeIndex++].data(), true);
-    font->FallbackChar = kBoxChar;  // BuildLookupTable keeps it when the glyph exists.
-    addEmoji(atlas, font, primary);
-    return font;
-}
-
-ImFont* FontManager::addFile(ImFontAtlas& atlas, std::size_t file, const ImWchar* ranges,
-                             bool merge) {
-    FontFile& font = *files_[file];
-    if (!font.map()) return nullptr;
+ImFont* addSource(ImFontAtlas& atlas, const FontManager::Plan::Source& source, float pixels,
+                  bool merge) {
     ImFontConfig config;
-    config.FontData = font.data;
-    config.FontDataSize = static_cast<int>(font.size);
+    config.FontData = const_cast<void*>(source.face.data);  // Only read.
+    config.FontDataSize = static_cast<int>(source.face.size);
     // Owned by the atlas, so that AddFont does not copy the whole file; taken back right after,
     // so that the atlas never frees our mapping.
     config.FontDataOwnedByAtlas = true;
-    config.FontNo = font.faceIndex;
-    config.SizePixels = pixelSize();
+    config.FontNo = source.face.index;
+    config.SizePixels = pixels;
     config.MergeMode = merge;
-    config.GlyphRanges = ranges;
-    const std::string name = font.path.substr(font.path.rfind('/') + 1);
-    std::snprintf(config.Name, sizeof config.Name, "%s, %.0f px", name.c_str(), pixelSize());
+    config.GlyphRanges = source.ranges.data();
+    std::snprintf(config.Name, sizeof config.Name, "%s, %.0f px", source.face.name.c_str(), pixels);
     ImFont* added = atlas.AddFont(&config);
     atlas.ConfigData.back().FontDataOwnedByAtlas = false;
     return added;
@@ -501,25 +458,27 @@ ImFont* FontManager::addFile(ImFontAtlas& atlas, std::size_t file, const ImWchar
 
 // Glyphs above U+FFFF, which imgui_freetype cannot be asked for with 16-bit ranges: rasterised
 // here with FreeType at the atlas's size and placed as custom glyphs at their private-use slot.
-void FontManager::addEmoji(ImFontAtlas& atlas, ImFont* font, std::size_t base) {
-    if (slots_.empty() || !files_[base]->data) return;
+void addEmoji(ImFontAtlas& atlas, ImFont* font, const FontManager::Plan& plan,
+              const FontManager::Plan::Face& base, std::vector<PendingGlyph>& pending) {
+    if (plan.emoji.empty() || !base.data) return;
     FT_Library library = nullptr;
     if (FT_Init_FreeType(&library) != 0) return;
-    FT_Face baseFace = nullptr;
-    if (FT_New_Memory_Face(library, static_cast<const FT_Byte*>(files_[base]->data),
-                           static_cast<FT_Long>(files_[base]->size), files_[base]->faceIndex,
-                           &baseFace) == 0) {
-        requestSize(baseFace, pixelSize());
+    const auto open = [&](const FontManager::Plan::Face& face) {
+        FT_Face opened = nullptr;
+        if (FT_New_Memory_Face(library, static_cast<const FT_Byte*>(face.data),
+                               static_cast<FT_Long>(face.size), face.index, &opened) != 0)
+            return static_cast<FT_Face>(nullptr);
+        requestSize(opened, plan.pixels);
+        return opened;
+    };
+    if (FT_Face baseFace = open(base)) {
         const int ascent = ceilPixels(baseFace->size->metrics.ascender);
-        std::map<std::size_t, FT_Face> faces;
-        for (const auto& [codepoint, slot] : slots_) {
-            FontFile& file = *files_[slot.second];
-            FT_Face& face = faces[slot.second];
-            if (!face && file.map() &&
-                FT_New_Memory_Face(library, static_cast<const FT_Byte*>(file.data),
-                                   static_cast<FT_Long>(file.size), file.faceIndex, &face) == 0)
-                requestSize(face, pixelSize());
-            if (!face || FT_Load_Char(face, codepoint, FT_LOAD_RENDER | FT_LOAD_NO_BITMAP) != 0)
+        std::map<const void*, FT_Face> faces;
+        for (const auto& emoji : plan.emoji) {
+            FT_Face& face = faces[emoji.face.data];
+            if (!face) face = open(emoji.face);
+            if (!face ||
+                FT_Load_Char(face, emoji.codepoint, FT_LOAD_RENDER | FT_LOAD_NO_BITMAP) != 0)
                 continue;
             const FT_Bitmap& bitmap = face->glyph->bitmap;
             if (bitmap.width == 0 || bitmap.rows == 0 || bitmap.pixel_mode != FT_PIXEL_MODE_GRAY)
@@ -531,11 +490,11 @@ void FontManager::addEmoji(ImFontAtlas& atlas, ImFont* font, std::size_t base) {
                 glyph.alpha.insert(glyph.alpha.end(), line, line + bitmap.width);
             }
             glyph.rectIndex = atlas.AddCustomRectFontGlyph(
-                font, slot.first, glyph.width, glyph.height,
+                font, emoji.slot, glyph.width, glyph.height,
                 static_cast<float>(ceilPixels(face->glyph->advance.x)),
                 ImVec2(static_cast<float>(face->glyph->bitmap_left),
                        static_cast<float>(ascent - face->glyph->bitmap_top)));
-            pendingGlyphs_.push_back(std::move(glyph));
+            pending.push_back(std::move(glyph));
         }
         for (const auto& entry : faces)
             if (entry.second) FT_Done_Face(entry.second);
@@ -544,8 +503,8 @@ void FontManager::addEmoji(ImFontAtlas& atlas, ImFont* font, std::size_t base) {
     FT_Done_FreeType(library);
 }
 
-void FontManager::copyEmojiPixels(ImFontAtlas& atlas) {
-    for (const PendingGlyph& glyph : pendingGlyphs_) {
+void copyEmojiPixels(ImFontAtlas& atlas, const std::vector<PendingGlyph>& pending) {
+    for (const PendingGlyph& glyph : pending) {
         const ImFontAtlasCustomRect* rect = atlas.GetCustomRectByIndex(glyph.rectIndex);
         for (int y = 0; y < glyph.height; ++y)
             for (int x = 0; x < glyph.width; ++x) {
@@ -559,7 +518,155 @@ void FontManager::copyEmojiPixels(ImFontAtlas& atlas) {
                     atlas.TexPixelsRGBA32[texel] = IM_COL32(255, 255, 255, alpha);
             }
     }
-    pendingGlyphs_.clear();
+}
+
+ImFont* addRole(ImFontAtlas& atlas, const FontManager::Plan& plan,
+                const FontManager::Plan::Role& role, std::vector<PendingGlyph>& pending) {
+    ImFont* font = nullptr;
+    if (!role.base.data) {
+        ImFontConfig config;
+        config.SizePixels = std::round(13.0f * plan.pixels / FontManager::kBasePixels);
+        font = atlas.AddFontDefault(&config);
+    }
+    for (const auto& source : role.sources) {
+        ImFont* added = addSource(atlas, source, plan.pixels, font != nullptr);
+        if (!font) font = added;
+    }
+    font->FallbackChar = FontManager::kBoxChar;  // BuildLookupTable keeps it when the glyph exists.
+    addEmoji(atlas, font, plan, role.base, pending);
+    return font;
+}
+
+}  // namespace
+
+FontManager::BuildResult FontManager::execute(const Plan& plan, ImFontAtlas& atlas) {
+    const auto start = std::chrono::steady_clock::now();
+    atlas.Clear();
+    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    std::vector<PendingGlyph> pending;
+    BuildResult result;
+    result.proportional = addRole(atlas, plan, plan.roles[0], pending);
+    result.monospace = addRole(atlas, plan, plan.roles[1], pending);
+    if (!atlas.Build()) {
+        atlas.Clear();
+        result.failed = true;
+        result.proportional = result.monospace = atlas.AddFontDefault();
+        atlas.Build();
+        pending.clear();
+    }
+    copyEmojiPixels(atlas, pending);
+    // What the OpenGL backend uploads, converted here rather than on the UI thread.
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+    result.took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
+    return result;
+}
+
+std::shared_ptr<const FontManager::Plan> FontManager::makePlan() {
+    auto plan = std::make_shared<Plan>();
+    plan->pixels = pixelSize();
+    // The base fonts get the base ranges and every block noted within the budget (each skips
+    // what it lacks); fallback fonts only the blocks fontconfig chose them for.
+    std::set<char32_t> blocks;
+    std::size_t budget = codepointBudget();
+    for (const char32_t block : allBlocks_) {
+        if (blockSize(block) > budget) break;
+        budget -= blockSize(block);
+        blocks.insert(block);
+    }
+    std::vector<ImWchar> baseRanges(std::begin(kBaseRanges), std::end(kBaseRanges));
+    for (const char32_t block : blocks) {
+        const char32_t last = block + blockSize(block) - 1;
+        baseRanges.push_back(static_cast<ImWchar>(block));
+        // Never U+FFFD (see noteNew).
+        baseRanges.push_back(static_cast<ImWchar>(last >= kReplacement ? kReplacement - 1 : last));
+    }
+    baseRanges.push_back(0);
+
+    const auto face = [this](std::size_t file) {
+        FontFile& font = *files_[file];
+        Plan::Face mapped;
+        if (!font.map()) return mapped;
+        mapped.data = font.data;
+        mapped.size = font.size;
+        mapped.index = font.faceIndex;
+        mapped.name = font.path.substr(font.path.rfind('/') + 1);
+        return mapped;
+    };
+    for (std::size_t role = 0; role < 2; ++role) {
+        Plan::Role& planned = plan->roles[role];
+        planned.base = face(role);
+        for (const std::size_t file : {role, 1 - role})
+            if (files_[file]->map()) planned.sources.push_back({face(file), baseRanges});
+        for (const auto& [file, fileBlocks] : blocksByFile_) {
+            Plan::Source source{face(file), {}};
+            for (const char32_t block : fileBlocks) {
+                if (!blocks.count(block)) continue;
+                source.ranges.push_back(static_cast<ImWchar>(block));
+                source.ranges.push_back(static_cast<ImWchar>(block + blockSize(block) - 1));
+            }
+            source.ranges.push_back(0);
+            if (source.face.data && source.ranges.size() > 1)
+                planned.sources.push_back(std::move(source));
+        }
+    }
+    for (const auto& [codepoint, slot] : slots_) {
+        Plan::Face mapped = face(slot.second);
+        if (mapped.data) plan->emoji.push_back({codepoint, slot.first, std::move(mapped)});
+    }
+    rebuildDue_ = false;
+    return plan;
+}
+
+void FontManager::apply(const BuildResult& result) {
+    if (result.failed)
+        problem_ += "Building the font atlas failed: drawing with Dear ImGui's built-in font. ";
+    setMonospaceFont(result.monospace);
+    glyphCount_ = static_cast<std::size_t>(result.proportional->Glyphs.Size) +
+                  (result.monospace == result.proportional
+                       ? 0
+                       : static_cast<std::size_t>(result.monospace->Glyphs.Size));
+    lastBuildTime_ = result.took;
+}
+
+ImFontAtlas& FontManager::atlas() {
+    return *atlases_[front_];
+}
+
+void FontManager::build() {
+    if (worker_.valid()) finishBuild(true);
+    plans_[front_] = makePlan();
+    apply(execute(*plans_[front_], *atlases_[front_]));
+}
+
+void FontManager::startBuild(std::function<void()> onBuilt) {
+    if (worker_.valid() || !rebuildDue_) return;
+    const std::size_t spare = front_ ^ 1u;
+    plans_[spare] = makePlan();
+    built_ = false;
+    worker_ = std::async(
+        std::launch::async,
+        [this, plan = plans_[spare], atlas = atlases_[spare].get(), onBuilt = std::move(onBuilt)] {
+            BuildResult result = execute(*plan, *atlas);
+            // Before onBuilt, so that the loop it wakes finds the build finished.
+            built_ = true;
+            if (onBuilt) onBuilt();
+            return result;
+        });
+}
+
+ImFontAtlas* FontManager::finishBuild(bool wait) {
+    if (!worker_.valid()) return nullptr;
+    if (!wait && !built_) return nullptr;
+    const BuildResult result = worker_.get();  // At most the worker's last few instructions.
+    const std::size_t old = front_;
+    front_ ^= 1u;
+    apply(result);
+    atlases_[old]->Clear();  // Nothing draws with it any more: free its pixels.
+    plans_[old].reset();
+    return &atlas();
 }
 
 std::string_view FontManager::drawable(std::string_view utf8, std::string& scratch) const {

@@ -1,20 +1,25 @@
 // The window's fonts: DejaVu Sans and DejaVu Sans Mono found through fontconfig, rasterised by
-// imgui_freetype, widened between two frames as text in other scripts arrives (Dear ImGui 1.86
-// bakes glyphs ahead of time). fontconfig names the installed font that has each new codepoint;
-// a codepoint no font has is drawn as a box (U+25A1), never '?'.
+// imgui_freetype, widened as text in other scripts arrives (Dear ImGui 1.86 bakes glyphs ahead
+// of time): a worker builds a wider atlas, swapped in between two frames. fontconfig names the
+// installed font that has each new codepoint; one no font has is drawn as a box (U+25A1), never
+// '?'.
 //
 // Debian builds Dear ImGui with 16-bit ImWchar: it decodes every codepoint above U+FFFF (emoji)
 // as U+FFFD. Those glyphs are rasterised here and baked at a private-use slot (U+E000-U+F8FF);
 // text goes through drawableText() before it is drawn so that they show.
 //
-// UI thread only.
+// UI thread only (build() at start may run on another thread before any Dear ImGui context
+// exists; startBuild() runs its own worker).
 #pragma once
 
 #include <imgui.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,14 +46,25 @@ public:
     // one drawableText() consults.
     explicit FontManager(float scale, std::string proportionalFamily = "DejaVu Sans",
                          std::string monospaceFamily = "DejaVu Sans Mono");
-    ~FontManager();
+    ~FontManager();  // Waits for a build under way.
     FontManager(const FontManager&) = delete;
     FontManager& operator=(const FontManager&) = delete;
 
-    // Clears `atlas` and builds the proportional font (the default, first) and the monospace one
-    // (setMonospaceFont) with every codepoint noted so far. Call between two frames, then
-    // recreate the GL texture. The manager must outlive the atlas's next Clear().
-    void build(ImFontAtlas& atlas);
+    // The atlas to draw with: create the Dear ImGui context with it (ImGui::CreateContext(&
+    // fonts.atlas())), so that the context never deletes it; the manager must outlive the context.
+    ImFontAtlas& atlas();
+
+    // Builds atlas() here and now: the proportional font (the default, first) and the monospace
+    // one (setMonospaceFont) with every codepoint noted so far. Between two frames, then recreate
+    // the GL texture. At start, before any Dear ImGui context exists, it may run on a worker.
+    void build();
+    // The same on a worker thread, into a spare atlas, while the window keeps drawing with
+    // atlas(): does nothing unless a rebuild is due and none is under way. `onBuilt` runs on the
+    // worker when it is done (to wake the event loop).
+    void startBuild(std::function<void()> onBuilt);
+    // Once the worker is done (or after waiting for it): swaps the new atlas in and returns it,
+    // for io.Fonts and a new GL texture, between two frames; nullptr while none is ready.
+    ImFontAtlas* finishBuild(bool wait = false);
 
     // Notes every codepoint of text that may be drawn. New ones that an installed font has make a
     // rebuild due. Invalid UTF-8 is skipped (Dear ImGui draws it as U+FFFD, the box).
@@ -82,16 +98,23 @@ public:
     // replacing (the usual case), else a view of `scratch`.
     std::string_view drawable(std::string_view utf8, std::string& scratch) const;
 
+    struct Plan;  // What one build reads (public for the builder's helpers; opaque outside).
+
 private:
     struct FontFile;
     struct Lookup;  // fontconfig's fonts in order of preference, loaded on first need.
+    struct BuildResult {
+        ImFont* proportional = nullptr;
+        ImFont* monospace = nullptr;
+        bool failed = false;
+        std::chrono::microseconds took{0};
+    };
 
     void noteNew(char32_t codepoint);  // First sight: which font has it, if any.
     std::size_t fontIndex(const std::string& path, int faceIndex);
-    ImFont* addRole(ImFontAtlas& atlas, std::size_t primary, std::size_t secondary);
-    ImFont* addFile(ImFontAtlas& atlas, std::size_t file, const ImWchar* ranges, bool merge);
-    void addEmoji(ImFontAtlas& atlas, ImFont* font, std::size_t base);
-    void copyEmojiPixels(ImFontAtlas& atlas);
+    std::shared_ptr<const Plan> makePlan();  // UI thread: what the next build bakes.
+    static BuildResult execute(const Plan& plan, ImFontAtlas& atlas);  // Any thread.
+    void apply(const BuildResult& result);                             // UI thread, once built.
 
     float scale_;
     std::string problem_;
@@ -105,12 +128,16 @@ private:
     std::size_t bakedCodepoints_ = 0;  // In allBlocks_.
     std::map<std::size_t, std::set<char32_t>> blocksByFile_;     // Fallback file -> its blocks.
     std::map<char32_t, std::pair<ImWchar, std::size_t>> slots_;  // Above U+FFFF -> slot, file.
-    std::vector<std::vector<ImWchar>> ranges_;  // Read by the atlas until its next build.
-    struct PendingGlyph;
-    std::vector<PendingGlyph> pendingGlyphs_;  // Emoji bitmaps to copy into the built atlas.
     bool rebuildDue_ = true;
     std::size_t glyphCount_ = 0;
     std::chrono::microseconds lastBuildTime_{0};
+    // The atlas drawn with and the spare a worker builds into, each with the plan it was built
+    // from (the atlas keeps pointers to its glyph ranges).
+    std::unique_ptr<ImFontAtlas> atlases_[2];
+    std::shared_ptr<const Plan> plans_[2];
+    std::size_t front_ = 0;
+    std::atomic<bool> built_{false};   // Set by the worker when its atlas is ready.
+    std::future<BuildResult> worker_;  // Last: joined first on destruction.
 };
 
 // FontManager::drawable() of the live manager; `utf8` itself when there is none (headless tests).

@@ -3,6 +3,8 @@
 // fonts-noto-cjk, fonts-symbola.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <future>
 #include <string>
 
 #include "font_roles.h"
@@ -12,14 +14,18 @@ using namespace wsdemo;
 
 namespace {
 
-// An atlas as the window's, built by the manager; the monospace role is reset afterwards so that
-// no later test draws with a font of a destroyed atlas.
-struct BuiltAtlas {
-    ImFontAtlas atlas;
-    ~BuiltAtlas() { setMonospaceFont(nullptr); }
-    ImFont* proportional() { return atlas.Fonts[0]; }
-    ImFont* monospace() { return atlas.Fonts[1]; }
+// Resets the monospace role at the end of a test, so that no later test draws with a font of a
+// destroyed atlas.
+struct ResetMonospaceRole {
+    ~ResetMonospaceRole() { setMonospaceFont(nullptr); }
 };
+
+ImFont* proportional(FontManager& fonts) {
+    return fonts.atlas().Fonts[0];
+}
+ImFont* monospace(FontManager& fonts) {
+    return fonts.atlas().Fonts[1];
+}
 
 // Every codepoint of `utf8` (valid UTF-8).
 std::u32string codepoints(const std::string& utf8) {
@@ -54,22 +60,22 @@ TEST_CASE("DejaVu Sans and DejaVu Sans Mono are found through fontconfig", "[fon
     CHECK(endsWith(files[0], "/DejaVuSans.ttf"));
     CHECK(endsWith(files[1], "/DejaVuSansMono.ttf"));
 
-    BuiltAtlas built;
-    fonts.build(built.atlas);
-    REQUIRE(built.atlas.Fonts.Size == 2);
-    CHECK(monospaceFont() == built.monospace());
-    CHECK(built.proportional()->FontSize == 15.0f);
-    CHECK(built.proportional()->FindGlyphNoFallback(0x2192) != nullptr);  // → arrows are baked
+    ResetMonospaceRole reset;
+    fonts.build();
+    REQUIRE(fonts.atlas().Fonts.Size == 2);
+    CHECK(monospaceFont() == monospace(fonts));
+    CHECK(proportional(fonts)->FontSize == 15.0f);
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x2192) != nullptr);  // → arrows are baked
 }
 
 TEST_CASE("every character of a Cyrillic, CJK and emoji sentence gets a real glyph", "[fonts]") {
     FontManager fonts(1.0f);
-    BuiltAtlas built;
-    fonts.build(built.atlas);
+    ResetMonospaceRole reset;
+    fonts.build();
     CHECK_FALSE(fonts.rebuildDue());
     fonts.noteText(kSentence);
     CHECK(fonts.rebuildDue());
-    fonts.build(built.atlas);
+    fonts.build();
     CHECK_FALSE(fonts.rebuildDue());
     CHECK(fonts.missingCount() == 0);
 
@@ -77,13 +83,13 @@ TEST_CASE("every character of a Cyrillic, CJK and emoji sentence gets a real gly
         if (codepoint == U' ') continue;  // Built, but invisible, and so never "found".
         INFO("U+" << std::hex << static_cast<unsigned>(codepoint));
         const ImWchar id = fonts.glyphId(codepoint);
-        CHECK(built.proportional()->FindGlyphNoFallback(id) != nullptr);
-        CHECK(built.monospace()->FindGlyphNoFallback(id) != nullptr);
+        CHECK(proportional(fonts)->FindGlyphNoFallback(id) != nullptr);
+        CHECK(monospace(fonts)->FindGlyphNoFallback(id) != nullptr);
     }
     SECTION("the emoji is baked at a private-use slot with ink, and the text is drawn through it") {
         const ImWchar slot = fonts.glyphId(U'🎉');
         CHECK(slot == FontManager::kFirstSlot);
-        const ImFontGlyph* glyph = built.proportional()->FindGlyphNoFallback(slot);
+        const ImFontGlyph* glyph = proportional(fonts)->FindGlyphNoFallback(slot);
         REQUIRE(glyph != nullptr);
         CHECK(glyph->X1 - glyph->X0 > 4.0f);
         std::string scratch;
@@ -112,11 +118,11 @@ TEST_CASE("a codepoint no installed font has is missing and drawn as the box, ne
     fonts.noteText("\xFF\xC3 truncated and invalid bytes \xE4\xBD");
     CHECK(fonts.missingCount() == 2);
 
-    BuiltAtlas built;
-    fonts.build(built.atlas);
-    const ImFontGlyph* box = built.proportional()->FindGlyphNoFallback(FontManager::kBoxChar);
+    ResetMonospaceRole reset;
+    fonts.build();
+    const ImFontGlyph* box = proportional(fonts)->FindGlyphNoFallback(FontManager::kBoxChar);
     REQUIRE(box != nullptr);
-    for (ImFont* font : {built.proportional(), built.monospace()}) {
+    for (ImFont* font : {proportional(fonts), monospace(fonts)}) {
         CHECK(font->FallbackChar == FontManager::kBoxChar);
         CHECK(font->FindGlyph(fonts.glyphId(kNoFontHasIt)) ==
               font->FindGlyphNoFallback(FontManager::kBoxChar));
@@ -131,8 +137,8 @@ TEST_CASE("a codepoint no installed font has is missing and drawn as the box, ne
 TEST_CASE("Latin text widens nothing; other scripts widen by blocks, ideographs one by one",
           "[fonts]") {
     FontManager fonts(1.0f);
-    BuiltAtlas built;
-    fonts.build(built.atlas);
+    ResetMonospaceRole reset;
+    fonts.build();
     const std::size_t latinGlyphs = fonts.glyphCount();
 
     fonts.noteText("Plain ASCII, Latin-1 café, Latin Extended ő, punctuation — “quoted” … ≥ →");
@@ -140,12 +146,12 @@ TEST_CASE("Latin text widens nothing; other scripts widen by blocks, ideographs 
 
     fonts.noteText("Ж");  // Cyrillic: its block of 64 (U+0400-U+043F).
     REQUIRE(fonts.rebuildDue());
-    fonts.build(built.atlas);
+    fonts.build();
     const std::size_t withCyrillic = fonts.glyphCount();
     CHECK(withCyrillic > latinGlyphs);
-    CHECK(withCyrillic <= latinGlyphs + 2 * FontManager::kBlockSize);   // In both fonts.
-    CHECK(built.proportional()->FindGlyphNoFallback(U'Я') != nullptr);  // Same block, unseen.
-    fonts.noteText("Где база");                                         // All in U+0400-U+043F.
+    CHECK(withCyrillic <= latinGlyphs + 2 * FontManager::kBlockSize);  // In both fonts.
+    CHECK(proportional(fonts)->FindGlyphNoFallback(U'Я') != nullptr);  // Same block, unseen.
+    fonts.noteText("Где база");                                        // All in U+0400-U+043F.
     CHECK_FALSE(fonts.rebuildDue());
     const ImVector<ImWchar> typed = [] {
         ImVector<ImWchar> characters;
@@ -154,23 +160,23 @@ TEST_CASE("Latin text widens nothing; other scripts widen by blocks, ideographs 
     }();
     fonts.noteCharacters(typed);
     REQUIRE(fonts.rebuildDue());
-    fonts.build(built.atlas);
-    CHECK(built.monospace()->FindGlyphNoFallback(0x05D0) != nullptr);
+    fonts.build();
+    CHECK(monospace(fonts)->FindGlyphNoFallback(0x05D0) != nullptr);
     const std::size_t withHebrew = fonts.glyphCount();
 
     fonts.noteText("你好");  // Ideographs: one by one.
     REQUIRE(fonts.rebuildDue());
-    fonts.build(built.atlas);
+    fonts.build();
     CHECK(fonts.glyphCount() == withHebrew + 2 * 2);
     fonts.noteText("你好好");
     CHECK_FALSE(fonts.rebuildDue());
-    CHECK(built.proportional()->FindGlyphNoFallback(0x4E00) == nullptr);  // 一: not seen.
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x4E00) == nullptr);  // 一: not seen.
 }
 
 TEST_CASE("the glyph budget bounds the atlas and is reported", "[fonts]") {
     FontManager fonts(1.0f);
-    BuiltAtlas built;
-    fonts.build(built.atlas);
+    ResetMonospaceRole reset;
+    fonts.build();
     const std::size_t latinGlyphs = fonts.glyphCount();
     std::string everyCjk;
     for (char32_t c = 0x4E00; c < 0x9FFF; ++c) {
@@ -181,7 +187,7 @@ TEST_CASE("the glyph budget bounds the atlas and is reported", "[fonts]") {
     CHECK(fonts.problem().empty());
     fonts.noteText(everyCjk);  // 20,991 ideographs.
     CHECK(fonts.problem().find("beyond the glyph budget") != std::string::npos);
-    fonts.build(built.atlas);
+    fonts.build();
     CHECK(fonts.codepointBudget() == FontManager::kMaxBakedCodepoints);
     CHECK(fonts.glyphCount() == latinGlyphs + 2 * FontManager::kMaxBakedCodepoints);
     CHECK_FALSE(fonts.rebuildDue());
@@ -193,29 +199,59 @@ TEST_CASE("the glyph budget bounds the atlas and is reported", "[fonts]") {
             return static_cast<double>(atlas.TexWidth) * atlas.TexHeight;
         };
         FontManager latinOnly(3.0f);
-        BuiltAtlas latin;
-        latinOnly.build(latin.atlas);
+        latinOnly.build();
         fonts.setScale(3.0f);
-        fonts.build(built.atlas);
+        fonts.build();
         CHECK(fonts.codepointBudget() < FontManager::kMaxBakedCodepoints / 2);
         // Twice: Dear ImGui rounds the atlas height up to a power of two.
-        CHECK(texels(built.atlas) <= 2 * (texels(latin.atlas) + FontManager::kMaxExtraTexels));
+        CHECK(texels(fonts.atlas()) <=
+              2 * (texels(latinOnly.atlas()) + FontManager::kMaxExtraTexels));
         CHECK(fonts.problem().find(std::to_string(fonts.codepointBudget()) + " at this size") !=
               std::string::npos);
     }
 }
 
+TEST_CASE("a build on a worker swaps in a wider atlas while noting goes on", "[fonts]") {
+    FontManager fonts(1.0f);
+    ResetMonospaceRole reset;
+    fonts.build();
+    ImFontAtlas* drawn = &fonts.atlas();
+    CHECK(fonts.finishBuild() == nullptr);  // None under way.
+
+    fonts.noteText("你好");
+    std::promise<void> built;
+    fonts.startBuild([&built] { built.set_value(); });
+    CHECK_FALSE(fonts.rebuildDue());
+    fonts.noteText("世界");  // Noted while the worker builds: due for the next build.
+    CHECK(fonts.rebuildDue());
+    fonts.startBuild(nullptr);  // One at a time: no effect while one is under way.
+    REQUIRE(built.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+
+    ImFontAtlas* swapped = fonts.finishBuild();
+    REQUIRE(swapped != nullptr);
+    CHECK(swapped != drawn);
+    CHECK(swapped == &fonts.atlas());
+    CHECK(monospaceFont() == monospace(fonts));
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x4F60) != nullptr);  // 你
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x4E16) == nullptr);  // 世: after.
+    CHECK(drawn->Fonts.empty());  // The old atlas is cleared once nothing draws with it.
+
+    fonts.startBuild(nullptr);
+    REQUIRE(fonts.finishBuild(true) == drawn);  // Waits; the atlases take turns.
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x4E16) != nullptr);
+}
+
 TEST_CASE("a content scale of 2 doubles the font size and makes a rebuild due", "[fonts]") {
     FontManager fonts(1.0f);
-    BuiltAtlas built;
-    fonts.build(built.atlas);
-    const float oneX = built.proportional()->FontSize;
+    ResetMonospaceRole reset;
+    fonts.build();
+    const float oneX = proportional(fonts)->FontSize;
     fonts.setScale(2.0f);
     CHECK(fonts.scale() == 2.0f);
     REQUIRE(fonts.rebuildDue());
-    fonts.build(built.atlas);
-    CHECK(built.proportional()->FontSize == 2 * oneX);
-    CHECK(built.monospace()->FontSize == 2 * oneX);
+    fonts.build();
+    CHECK(proportional(fonts)->FontSize == 2 * oneX);
+    CHECK(monospace(fonts)->FontSize == 2 * oneX);
     fonts.setScale(2.0f);
     CHECK_FALSE(fonts.rebuildDue());
 }
@@ -226,9 +262,9 @@ TEST_CASE("a missing base font falls back to Dear ImGui's font and says so", "[f
     CHECK(fonts.problem().find("built-in font") != std::string::npos);
     CHECK(fonts.fontFiles().empty());
     fonts.noteText(kSentence);
-    BuiltAtlas built;
-    fonts.build(built.atlas);
-    REQUIRE(built.atlas.Fonts.Size == 2);
-    CHECK(built.proportional()->FindGlyphNoFallback('A') != nullptr);
-    CHECK(built.proportional()->FindGlyphNoFallback(0x4F60) != nullptr);  // 你, from Noto CJK.
+    ResetMonospaceRole reset;
+    fonts.build();
+    REQUIRE(fonts.atlas().Fonts.Size == 2);
+    CHECK(proportional(fonts)->FindGlyphNoFallback('A') != nullptr);
+    CHECK(proportional(fonts)->FindGlyphNoFallback(0x4F60) != nullptr);  // 你, from Noto CJK.
 }
