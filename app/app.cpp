@@ -170,17 +170,18 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
     for (const char* tab : limits::kSideTabs) {
         // The remembered tab is selected once, at start; from then on the user picks.
         const bool restore = !sideTabRestored_ && settings_.sideTab == tab;
-        if (!ImGui::BeginTabItem(tab, nullptr, restore ? ImGuiTabItemFlags_SetSelected : 0))
-            continue;
+        const bool selected =
+            ImGui::BeginTabItem(tab, nullptr, restore ? ImGuiTabItemFlags_SetSelected : 0);
         noteItem(tab);
+        if (!selected) continue;
         if (settings_.sideTab != tab && sideTabRestored_) {
             settings_.sideTab = tab;
             settingsChanged_ = true;
         }
         const std::string_view name = tab;
         if (name == "Inspector") {
-            const auto selected = logPanel_.selectedSeq();
-            inspectorPanel_.draw(selected ? log_.findBySeq(*selected) : nullptr);
+            const auto row = logPanel_.selectedSeq();
+            inspectorPanel_.draw(row ? log_.findBySeq(*row) : nullptr);
         } else if (name == "Stats") {
             const ConnectOptions& options = inUse_ ? *inUse_ : settings_.connect;
             if (auto ping = statsPanel_.draw(now, options.pingInterval))

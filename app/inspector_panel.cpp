@@ -129,6 +129,7 @@ void InspectorPanel::drawViewSwitch() {
         noteItem(kViewLabels[view]);
         ImGui::EndDisabled();
     }
+    WidgetMap::current().noteValue("inspector view", kViewLabels[static_cast<int>(shownView_)]);
 }
 
 // Wraps as Dear ImGui's TextWrapped would, once per text, width and font rather than each

@@ -23,6 +23,7 @@ void WidgetMap::noteItem(const std::string& label) {
     // A test waits for this before it clicks: Dear ImGui acts on a click only over a widget
     // that a frame saw hovered.
     if (ImGui::IsItemHovered()) values_["hovered"] = label;
+    if (ImGui::IsItemActive()) values_["active"] = label;  // Where typing goes.
 }
 
 void WidgetMap::noteValue(const std::string& name, const std::string& value) {

@@ -23,7 +23,7 @@ public:
     void beginFrame();
     // Records the last item drawn (ImGui::GetItemRectMin/Max) under `label`, the name a user
     // reads on it: "URL", "Connect", "Send", "Ping", "Log row 3"... The value "hovered" names
-    // the item under the mouse.
+    // the item under the mouse, "active" the one typing goes to.
     void noteItem(const std::string& label);
     // A value a test reads off the screen without OCR: "log rows", "missing glyphs", ...
     void noteValue(const std::string& name, const std::string& value);

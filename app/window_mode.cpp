@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -110,11 +111,15 @@ void noteEventText(FontManager& fonts, const ChannelEvent& event) {
     }
 }
 
-// Rebuilds the atlas between two frames and gives the GPU its new texture.
-void rebuildFonts(FontManager& fonts) {
-    fonts.build(*ImGui::GetIO().Fonts);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+// A wider atlas is built on a worker while frames go on with the current one (a rebuild takes
+// longer than a frame); once built, it is swapped in between two frames and given to the GPU.
+void updateFonts(FontManager& fonts, WakeLatch& wake) {
+    if (fonts.rebuildDue()) fonts.startBuild([&wake] { wake.notify(); });
+    if (ImFontAtlas* atlas = fonts.finishBuild()) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui::GetIO().Fonts = atlas;
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
 }
 
 // What the GUI tests read off the window besides the panels' widgets.
@@ -223,6 +228,14 @@ int runWindow(const CommandLine& command) {
                      lastGlfwError.c_str());
         return ExitStatus::kFailure;
     }
+    // The fonts are found and baked while the window is created.
+    float contentScale = 1.0f;
+    glfwGetMonitorContentScale(glfwGetPrimaryMonitor(), &contentScale, nullptr);
+    auto fontsBuilt = std::async(std::launch::async, [contentScale] {
+        auto built = std::make_unique<FontManager>(contentScale);
+        built->build();
+        return built;
+    });
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -249,17 +262,19 @@ int runWindow(const CommandLine& command) {
         return ExitStatus::kFailure;
     }
 
+    const std::unique_ptr<FontManager> fonts = fontsBuilt.get();
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    ImGui::CreateContext(&fonts->atlas());  // The manager owns the atlas; it outlives the context.
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // The settings file remembers the layout (settings_store.h).
     // A blinking cursor would need two frames a second for as long as the input has the focus,
     // which is always: a steady one costs nothing.
     io.ConfigInputTextCursorBlink = false;
-    float contentScale = 1.0f;
+    // Dear ImGui 1.86's Tab moves between text inputs only: the arrow keys and Space reach
+    // every button.
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     glfwGetWindowContentScale(window, &contentScale, nullptr);
-    FontManager fonts(contentScale);
-    fonts.build(*io.Fonts);
+    fonts->setScale(contentScale);  // Another monitor's scale: rebuilt before the first frame.
     Theme theme = loaded.settings.theme;
     applyStyle(theme, contentScale);
     RedrawScheduler scheduler(refreshPeriod(), std::chrono::duration_cast<Clock::duration>(
@@ -277,7 +292,7 @@ int runWindow(const CommandLine& command) {
     auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
     App app(std::move(loaded.settings), target->url);
     if (!loaded.problem.empty()) app.addNotice(loaded.problem);
-    if (!fonts.problem().empty()) app.addNotice(fonts.problem());
+    if (!fonts->problem().empty()) app.addNotice(fonts->problem());
     Session session{command, *channel, app, target->embeddedServer};
     // A URL on the command line connects with the command line's options, as --headless
     // does; the echo server with the options the settings remember.
@@ -310,26 +325,26 @@ int runWindow(const CommandLine& command) {
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
         const std::vector<ChannelEvent> events = channel->drainEvents();
         for (const ChannelEvent& event : events) {
-            noteEventText(fonts, event);
+            noteEventText(*fonts, event);
             received += std::holds_alternative<MessageReceived>(event.what);
         }
         app.onEvents(events);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
-        fonts.noteCharacters(io.InputQueueCharacters);
+        fonts->noteCharacters(io.InputQueueCharacters);
         if (windowEvents.newContentScale) {
             contentScale = *std::exchange(windowEvents.newContentScale, std::nullopt);
-            fonts.setScale(contentScale);
+            fonts->setScale(contentScale);
             applyStyle(theme, contentScale);
         }
-        if (fonts.rebuildDue()) rebuildFonts(fonts);
+        updateFonts(*fonts, wake);
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         WidgetMap::current().beginFrame();
-        noteWindowValues(window, fonts);
+        noteWindowValues(window, *fonts);
         for (Action& action : app.frame(channel->status(), latest, drawStart))
             session.carryOut(std::move(action));
 
@@ -361,6 +376,7 @@ int runWindow(const CommandLine& command) {
         }
         widgetMapFile.update();
     }
+    fonts->finishBuild(/*wait=*/true);  // A build under way wakes the loop through `wake`.
     if (command.stats)
         std::fputs(stats.report(Clock::now(), received, wake.posts()).c_str(), stderr);
 
