@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fonts.h"
 #include "widget_map.h"
 
 namespace wsdemo {
@@ -162,7 +163,7 @@ std::optional<SendAction> Composer::take(const std::string& text) {
         if (!parse.error.empty()) return std::nullopt;
         action = {Message::Type::kBinary, std::move(parse.bytes)};
     } else {
-        action = {Message::Type::kText, text};
+        action = {Message::Type::kText, originalText(text)};  // Slots back to U+10000 and up.
     }
     remember({text, binary_});
     sendError_.clear();
@@ -204,10 +205,11 @@ void Composer::drawSnippets(std::vector<Snippet>& snippets) {
 // Same kind: at the cursor, as typing it would. Another kind: instead of the draft, since text
 // and hex do not mix.
 void Composer::insert(const Snippet& snippet) {
+    const std::string body = editableText(snippet.body);
     if (snippet.binary == binary_)
-        input_.insert(std::min(cursor_, input_.size()), snippet.body);
+        input_.insert(std::min(cursor_, input_.size()), body);
     else
-        input_ = snippet.body;
+        input_ = body;
     binary_ = snippet.binary;
     cursor_ = input_.size();
     focus();
@@ -243,9 +245,9 @@ void Composer::drawSaveSnippet(std::vector<Snippet>& snippets) {
         else if (existing == snippets.end() && snippets.size() >= kMaxSnippets)
             snippetError_ = "At most 100 snippets: delete one first";
         else if (existing != snippets.end())
-            *existing = {snippetName_, input_, binary_};
+            *existing = {snippetName_, originalText(input_), binary_};
         else
-            snippets.push_back({snippetName_, input_, binary_});
+            snippets.push_back({snippetName_, originalText(input_), binary_});
     }
     if (!snippetError_.empty()) ImGui::TextColored(kErrorColor, "%s", snippetError_.c_str());
     WidgetMap::current().noteValue("snippet error", snippetError_);

@@ -81,14 +81,19 @@ std::size_t decodeUtf8(const unsigned char* p, const unsigned char* end, char32_
     return length;
 }
 
-void appendUtf8(std::string& out, ImWchar character) {
+void appendUtf8(std::string& out, char32_t character) {
     if (character < 0x80) {
         out += static_cast<char>(character);
     } else if (character < 0x800) {
         out += static_cast<char>(0xC0 | (character >> 6));
         out += static_cast<char>(0x80 | (character & 0x3F));
-    } else {
+    } else if (character < 0x10000) {
         out += static_cast<char>(0xE0 | (character >> 12));
+        out += static_cast<char>(0x80 | ((character >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (character & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (character >> 18));
+        out += static_cast<char>(0x80 | ((character >> 12) & 0x3F));
         out += static_cast<char>(0x80 | ((character >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (character & 0x3F));
     }
@@ -693,6 +698,61 @@ std::string_view FontManager::drawable(std::string_view utf8, std::string& scrat
 
 std::string_view drawableText(std::string_view utf8, std::string& scratch) {
     return liveManager ? liveManager->drawable(utf8, scratch) : utf8;
+}
+
+std::string editableText(std::string_view utf8) {
+    // The manager is const to drawableText's callers only: the UI thread owns it.
+    return liveManager ? const_cast<FontManager*>(liveManager)->editable(utf8) : std::string(utf8);
+}
+
+std::string originalText(std::string_view utf8) {
+    return liveManager ? liveManager->original(utf8) : std::string(utf8);
+}
+
+std::string FontManager::editable(std::string_view utf8) {
+    noteText(utf8);  // Gives each codepoint above U+FFFF its slot.
+    std::string text;
+    text.reserve(utf8.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+    const auto* end = p + utf8.size();
+    while (p < end) {
+        char32_t codepoint = 0;
+        const std::size_t length = *p >= 0xF0 ? decodeUtf8(p, end, codepoint) : 0;
+        if (length == 0) {
+            text += static_cast<char>(*p++);
+            continue;
+        }
+        appendUtf8(text, glyphId(codepoint));
+        p += length;
+    }
+    return text;
+}
+
+std::string FontManager::original(std::string_view utf8) const {
+    std::map<ImWchar, char32_t> owners;  // Slot -> codepoint; built only when a slot is there.
+    std::string text;
+    text.reserve(utf8.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+    const auto* end = p + utf8.size();
+    while (p < end) {
+        char32_t codepoint = 0;
+        const std::size_t length = (*p == 0xEE || *p == 0xEF) ? decodeUtf8(p, end, codepoint) : 0;
+        if (length == 0 || !isPrivateUse(codepoint)) {
+            const std::size_t copied = length == 0 ? 1 : length;
+            text.append(reinterpret_cast<const char*>(p), copied);
+            p += copied;
+            continue;
+        }
+        if (owners.empty())
+            for (const auto& [owner, slot] : slots_) owners[slot.first] = owner;
+        const auto found = owners.find(static_cast<ImWchar>(codepoint));
+        if (found == owners.end())
+            text.append(reinterpret_cast<const char*>(p), length);
+        else
+            appendUtf8(text, found->second);
+        p += length;
+    }
+    return text;
 }
 
 }  // namespace wsdemo

@@ -98,6 +98,13 @@ public:
     // replacing (the usual case), else a view of `scratch`.
     std::string_view drawable(std::string_view utf8, std::string& scratch) const;
 
+    // Dear ImGui's text input holds 16-bit characters: text pasted into it, or put there from a
+    // snippet, has its codepoints above U+FFFF as their slots (noted, so they are drawn), and
+    // original() turns the slots back before the text is sent or saved. A private-use
+    // character at a slot this manager gave out comes back as that slot's codepoint.
+    std::string editable(std::string_view utf8);
+    std::string original(std::string_view utf8) const;
+
     struct Plan;  // What one build reads (public for the builder's helpers; opaque outside).
 
 private:
@@ -140,7 +147,10 @@ private:
     std::future<BuildResult> worker_;  // Last: joined first on destruction.
 };
 
-// FontManager::drawable() of the live manager; `utf8` itself when there is none (headless tests).
+// FontManager::drawable(), editable() and original() of the live manager; `utf8` itself when
+// there is none (headless tests).
 std::string_view drawableText(std::string_view utf8, std::string& scratch);
+std::string editableText(std::string_view utf8);
+std::string originalText(std::string_view utf8);
 
 }  // namespace wsdemo

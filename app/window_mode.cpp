@@ -122,6 +122,27 @@ void updateFonts(FontManager& fonts, WakeLatch& wake) {
     }
 }
 
+// Text pasted into Dear ImGui's 16-bit inputs keeps its characters above U+FFFF, as the slots
+// the composer turns back on Send (FontManager::editable). Copying out is left alone: the log's
+// Copy puts a peer's message on the clipboard byte for byte.
+struct PasteMapping {
+    const char* (*get)(void*) = nullptr;
+    void* userData = nullptr;
+    std::string pasted;  // What the last paste returned; Dear ImGui reads it at once.
+};
+PasteMapping pasteMapping;  // Main thread only, as the clipboard is.
+
+void installPasteMapping(ImGuiIO& io) {
+    pasteMapping.get = io.GetClipboardTextFn;
+    pasteMapping.userData = io.ClipboardUserData;
+    io.GetClipboardTextFn = [](void*) -> const char* {
+        const char* text = pasteMapping.get(pasteMapping.userData);
+        if (!text) return nullptr;
+        pasteMapping.pasted = editableText(text);
+        return pasteMapping.pasted.c_str();
+    };
+}
+
 // What the GUI tests read off the window besides the panels' widgets.
 void noteWindowValues(GLFWwindow* window, const FontManager& fonts) {
     int width, height;
@@ -282,6 +303,7 @@ int runWindow(const CommandLine& command) {
     WindowEvents windowEvents{&scheduler, std::nullopt};
     installRedrawCallbacks(window, windowEvents);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
+    installPasteMapping(io);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     // One channel for the window's life. glfwPostEmptyEvent is safe from any thread and wakes

@@ -268,3 +268,20 @@ TEST_CASE("a missing base font falls back to Dear ImGui's font and says so", "[f
     CHECK(proportional(fonts)->FindGlyphNoFallback('A') != nullptr);
     CHECK(proportional(fonts)->FindGlyphNoFallback(0x4F60) != nullptr);  // 你, from Noto CJK.
 }
+
+TEST_CASE("characters above U+FFFF survive a 16-bit text input: slots in, codepoints out",
+          "[fonts]") {
+    FontManager fonts(1.0f);
+    const std::string pasted = "tada \xF0\x9F\x8E\x89 clef \xF0\x9D\x84\x9E, caf\xC3\xA9";
+    const std::string editable = fonts.editable(pasted);
+    // What Dear ImGui's input can hold: no four-byte sequence, one slot a character.
+    CHECK(editable.find('\xF0') == std::string::npos);
+    CHECK(editable.size() == pasted.size() - 2);
+    CHECK(fonts.original(editable) == pasted);
+    CHECK(editableText(pasted) == editable);  // The live manager's, as the composer uses.
+    CHECK(originalText(editable) == pasted);
+    SECTION("a private-use character at no slot stays as it is") {
+        const std::string literal = "\xEF\xA3\xBF";  // U+F8FF, the last slot, not given out.
+        CHECK(fonts.original(literal) == literal);
+    }
+}
