@@ -58,6 +58,48 @@ Clock::duration refreshPeriod() {
 struct WindowEvents {
     RedrawScheduler* scheduler;
     std::optional<float> newContentScale;  // The window moved to a monitor with another scale.
+    std::vector<int> keysPressed;          // Since the last frame, in order.
+};
+
+// Dear ImGui 1.86 samples io.KeysDown once a frame: a key pressed and released between two
+// frames (a quick tap on a slow frame, xdotool's key) would never be seen. Each key pressed
+// since the last frame is down for the next one, and released after it if it is up by then.
+class KeyTaps {
+public:
+    // Before NewFrame.
+    void hold(ImGuiIO& io, WindowEvents& events) {
+        for (const int key : events.keysPressed)
+            if (key >= 0 && key < static_cast<int>(IM_ARRAYSIZE(io.KeysDown)) &&
+                !io.KeysDown[key]) {
+                io.KeysDown[key] = true;
+                released_.push_back(key);
+            }
+        events.keysPressed.clear();
+        updateModifiers(io);
+    }
+    // After the frame; true when a key was let go, which needs a frame of its own.
+    bool release(ImGuiIO& io, GLFWwindow* window) {
+        bool any = false;
+        for (const int key : released_)
+            if (glfwGetKey(window, key) == GLFW_RELEASE) {
+                io.KeysDown[key] = false;
+                any = true;
+            }
+        released_.clear();
+        updateModifiers(io);
+        return any;
+    }
+
+private:
+    // As the GLFW backend sets them in its key callback, from the keys down now.
+    static void updateModifiers(ImGuiIO& io) {
+        io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL] || io.KeysDown[GLFW_KEY_RIGHT_CONTROL];
+        io.KeyShift = io.KeysDown[GLFW_KEY_LEFT_SHIFT] || io.KeysDown[GLFW_KEY_RIGHT_SHIFT];
+        io.KeyAlt = io.KeysDown[GLFW_KEY_LEFT_ALT] || io.KeysDown[GLFW_KEY_RIGHT_ALT];
+        io.KeySuper = io.KeysDown[GLFW_KEY_LEFT_SUPER] || io.KeysDown[GLFW_KEY_RIGHT_SUPER];
+    }
+
+    std::vector<int> released_;  // Held for this frame, though already up.
 };
 
 void redraw(GLFWwindow* window) {
@@ -72,7 +114,11 @@ void installRedrawCallbacks(GLFWwindow* window, WindowEvents& events) {
     glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { redraw(w); });
     glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { redraw(w); });
     glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { redraw(w); });
-    glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { redraw(w); });
+    glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
+        if (action == GLFW_PRESS)
+            static_cast<WindowEvents*>(glfwGetWindowUserPointer(w))->keysPressed.push_back(key);
+        redraw(w);
+    });
     glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { redraw(w); });
     glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { redraw(w); });
     glfwSetWindowRefreshCallback(window, redraw);
@@ -300,7 +346,8 @@ int runWindow(const CommandLine& command) {
     applyStyle(theme, contentScale);
     RedrawScheduler scheduler(refreshPeriod(), std::chrono::duration_cast<Clock::duration>(
                                                    std::chrono::duration<float>(io.KeyRepeatRate)));
-    WindowEvents windowEvents{&scheduler, std::nullopt};
+    WindowEvents windowEvents{&scheduler, std::nullopt, {}};
+    KeyTaps keyTaps;
     installRedrawCallbacks(window, windowEvents);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     installPasteMapping(io);
@@ -364,6 +411,7 @@ int runWindow(const CommandLine& command) {
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        keyTaps.hold(io, windowEvents);
         ImGui::NewFrame();
         WidgetMap::current().beginFrame();
         noteWindowValues(window, *fonts);
@@ -371,6 +419,7 @@ int runWindow(const CommandLine& command) {
             session.carryOut(std::move(action));
 
         // Rendering
+        if (keyTaps.release(io, window)) scheduler.onInput();  // ImGui sees the key go up.
         ImGui::Render();
         int width, height;
         glfwGetFramebufferSize(window, &width, &height);

@@ -37,9 +37,9 @@ void HeadlessImGui::type(const std::string& utf8) {
     ImGui::GetIO().AddInputCharactersUTF8(utf8.c_str());
 }
 
-void HeadlessImGui::press(ImGuiKey key, bool shift, bool ctrl) {
+void HeadlessImGui::press(int key, bool shift, bool ctrl) {
     ImGuiIO& io = ImGui::GetIO();
-    pendingKey_ = io.KeyMap[key];
+    pendingKey_ = key;  // KeyMap is the identity (see the constructor); letters are above it.
     io.KeyShift = shift;
     io.KeyCtrl = ctrl;
 }

@@ -23,7 +23,8 @@ public:
 
     // Each takes effect in the next frame() (then is released after it, for keys and mouse).
     void type(const std::string& utf8);
-    void press(ImGuiKey key, bool shift = false, bool ctrl = false);
+    // `key`: an ImGuiKey, or a letter's capital ('K'), which is its GLFW key code.
+    void press(int key, bool shift = false, bool ctrl = false);
     // Moves the mouse to the centre of the widget noted as `label` in the last frame, then
     // presses and releases the left button over the next two frames (calling draw for each).
     // Throws std::runtime_error if the last frame noted no such widget.

@@ -1,0 +1,105 @@
+// The whole window's contents, drawn by the App in a headless Dear ImGui context: what its panels
+// ask for comes back as actions, the channel's events become log rows, and the settings it
+// changes are flagged for saving.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "app.h"
+#include "support/headless_imgui.h"
+
+using namespace wsdemo;
+using namespace std::chrono_literals;
+using wsdemo::test::HeadlessImGui;
+
+namespace {
+
+struct AppScreen {
+    HeadlessImGui imgui;
+    App app{Settings{}, "ws://127.0.0.1:1/"};
+    ChannelStatus status;
+    SteadyClock::time_point now = SteadyClock::now();
+    std::vector<Action> actions;
+
+    AppScreen() {
+        status.state = ReadyState::kOpen;
+        frame();
+        frame();  // The composer takes the keyboard focus over two frames.
+    }
+    const std::function<void()> draw = [this] {
+        for (Action& action : app.frame(status, nullptr, now)) actions.push_back(action);
+    };
+    void frame() { imgui.frame(draw); }
+    void click(const std::string& label) { imgui.click(label, draw); }
+    std::string value(const std::string& name) const { return imgui.widgets().values().at(name); }
+};
+
+ChannelEvent received(const std::string& text) {
+    auto message = std::make_shared<Message>();
+    message->data = text;
+    return ChannelEvent{SteadyClock::now(), 1, MessageReceived{message}};
+}
+
+}  // namespace
+
+TEST_CASE("the App passes on what its panels ask for, in order", "[app]") {
+    AppScreen screen;
+    screen.imgui.type("Hello!");
+    screen.frame();
+    screen.imgui.press(ImGuiKey_Enter);
+    screen.frame();
+    screen.frame();  // The composer takes the focus back over two frames, as after any send.
+    screen.click("Echo server");
+    REQUIRE(screen.actions.size() == 2);
+    const auto* send = std::get_if<SendAction>(&screen.actions[0]);
+    REQUIRE(send);
+    CHECK(send->data == "Hello!");
+    CHECK(std::holds_alternative<UseEchoServerAction>(screen.actions[1]));
+}
+
+TEST_CASE("each event becomes a log row, and Ctrl+K clears the log", "[app]") {
+    AppScreen screen;
+    CHECK(screen.app.onEvents({received("one"), received("two")}));
+    CHECK_FALSE(screen.app.onEvents({}));
+    screen.frame();
+    CHECK(screen.value("log rows") == "2");
+    screen.imgui.press('K', false, /*ctrl=*/true);
+    screen.frame();
+    screen.frame();
+    CHECK(screen.app.log().size() == 0);
+}
+
+TEST_CASE("a reconnect due asks for frames until it starts", "[app]") {
+    AppScreen screen;
+    const auto now = SteadyClock::now();
+    ChannelStatus closed;
+    closed.state = ReadyState::kClosed;
+    closed.closeCode = CloseCode::kAbnormal;
+    CHECK_FALSE(screen.app.nextTick(now));
+    screen.app.onEvents({ChannelEvent{now, 1, StateChanged{closed}},
+                         ChannelEvent{now, 1, ReconnectScheduled{1, 3200ms}}});
+    screen.status = closed;
+    screen.now = now;
+    screen.frame();
+    CHECK(screen.value("state") == "Reconnecting in 3.2 s (attempt 1)");
+    const auto tick = screen.app.nextTick(now);
+    REQUIRE(tick);
+    CHECK(*tick <= now + 100ms);
+    CHECK(screen.app.reconnectPending());
+    ChannelStatus connecting;
+    connecting.state = ReadyState::kConnecting;
+    screen.app.onEvents({ChannelEvent{now + 3200ms, 2, StateChanged{connecting}}});
+    CHECK_FALSE(screen.app.reconnectPending());
+}
+
+TEST_CASE("a connection joins the URL history and flags the settings for saving", "[app]") {
+    AppScreen screen;
+    CHECK_FALSE(screen.app.takeSettingsChanged());
+    screen.app.onConnect("ws://127.0.0.1:2/", ConnectOptions{});
+    CHECK(screen.app.takeSettingsChanged());
+    CHECK_FALSE(screen.app.takeSettingsChanged());
+    CHECK(screen.app.settings().urlHistory.front() == "ws://127.0.0.1:2/");
+}
