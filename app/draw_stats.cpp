@@ -1,8 +1,10 @@
 #include "draw_stats.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace wsdemo {
 
@@ -59,15 +61,35 @@ std::uint64_t DurationHistogram::percentileMicros(double fraction) const {
     return maxMicros_;
 }
 
+std::optional<DrawStats::Clock::time_point> DrawStats::spawnTime(const char* monotonicNanos) {
+    if (!monotonicNanos || !*monotonicNanos) return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const long long nanos = std::strtoll(monotonicNanos, &end, 10);
+    if (*end != '\0' || errno == ERANGE || nanos < 0) return std::nullopt;
+    return Clock::time_point(
+        std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos)));
+}
+
+void DrawStats::onDraw(Clock::time_point drawStart, Clock::time_point drawEnd) {
+    if (spawn_ && !firstFrame_) firstFrame_ = drawEnd - *spawn_;
+    drawTimes_.add(drawEnd - drawStart);
+}
+
+void DrawStats::onAtlasSwap(Clock::duration buildTime, Clock::duration swapFrameTime) {
+    atlasBuilds_.add(buildTime);
+    atlasSwapFrames_.add(swapFrameTime);
+}
+
 std::string DrawStats::report(Clock::time_point end, std::uint64_t received,
                               std::uint64_t wakes) const {
     const double seconds = std::chrono::duration<double>(end - start_).count();
-    const auto distribution = [](const DurationHistogram& histogram) {
-        return "n=" + std::to_string(histogram.count()) +
+    const auto line = [](const char* name, const DurationHistogram& histogram) {
+        return std::string("wsdemo: stats: ") + name + " n=" + std::to_string(histogram.count()) +
                " p50=" + millis(histogram.percentileMicros(0.50)) +
                " p90=" + millis(histogram.percentileMicros(0.90)) +
                " p99=" + millis(histogram.percentileMicros(0.99)) +
-               " max=" + millis(histogram.maxMicros());
+               " max=" + millis(histogram.maxMicros()) + "\n";
     };
     char run[160];
     std::snprintf(run, sizeof run,
@@ -75,8 +97,16 @@ std::string DrawStats::report(Clock::time_point end, std::uint64_t received,
                   seconds, static_cast<unsigned long long>(drawTimes_.count()),
                   static_cast<unsigned long long>(wakes), static_cast<unsigned long long>(received),
                   static_cast<unsigned long long>(arrivalToScreen_.count()));
-    return run + ("wsdemo: stats: frame_ms " + distribution(drawTimes_) + "\n") +
-           ("wsdemo: stats: arrival_to_screen_ms " + distribution(arrivalToScreen_) + "\n");
+    std::string report =
+        run + line("frame_ms", drawTimes_) + line("arrival_to_screen_ms", arrivalToScreen_) +
+        line("atlas_build_ms", atlasBuilds_) + line("atlas_swap_frame_ms", atlasSwapFrames_);
+    if (firstFrame_) {
+        char first[64];
+        std::snprintf(first, sizeof first, "wsdemo: stats: first_frame_ms=%.3f\n",
+                      std::chrono::duration<double, std::milli>(*firstFrame_).count());
+        report += first;
+    }
+    return report;
 }
 
 }  // namespace wsdemo

@@ -159,13 +159,15 @@ void noteEventText(FontManager& fonts, const ChannelEvent& event) {
 
 // A wider atlas is built on a worker while frames go on with the current one (a rebuild takes
 // longer than a frame); once built, it is swapped in between two frames and given to the GPU.
-void updateFonts(FontManager& fonts, WakeLatch& wake) {
+// Whether it swapped one in.
+bool updateFonts(FontManager& fonts, WakeLatch& wake) {
     if (fonts.rebuildDue()) fonts.startBuild([&wake] { wake.notify(); });
-    if (ImFontAtlas* atlas = fonts.finishBuild()) {
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui::GetIO().Fonts = atlas;
-        ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
+    ImFontAtlas* atlas = fonts.finishBuild();
+    if (!atlas) return false;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui::GetIO().Fonts = atlas;
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    return true;
 }
 
 // Text pasted into Dear ImGui's 16-bit inputs keeps its characters above U+FFFF, as the slots
@@ -367,7 +369,7 @@ int runWindow(const CommandLine& command) {
     // does; the echo server with the options the settings remember.
     session.connect(target->url, command.url ? channelOptions(command) : app.settings().connect);
     WidgetMapFile widgetMapFile;
-    DrawStats stats(Clock::now());
+    DrawStats stats(Clock::now(), DrawStats::spawnTime(std::getenv("WSDEMO_SPAWN_NS")));
     std::uint64_t received = 0;
     MessagePtr shown;  // The latest message the last redraw drew.
 
@@ -407,7 +409,7 @@ int runWindow(const CommandLine& command) {
             fonts->setScale(contentScale);
             applyStyle(theme, contentScale);
         }
-        updateFonts(*fonts, wake);
+        const bool atlasSwapped = updateFonts(*fonts, wake);
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -432,7 +434,8 @@ int runWindow(const CommandLine& command) {
         glfwSwapBuffers(window);
 
         const auto drawEnd = Clock::now();
-        stats.onDraw(drawEnd - drawStart);
+        stats.onDraw(drawStart, drawEnd);
+        if (atlasSwapped) stats.onAtlasSwap(fonts->lastBuildTime(), drawEnd - drawStart);
         if (latest != shown) {
             if (latest) stats.onShown(drawEnd - latest->receivedAt);
             shown = latest;

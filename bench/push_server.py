@@ -2,8 +2,11 @@
 """A WebSocket server that pushes messages at the window, for the benchmark's app rows.
 
     push_server.py spaced COUNT MIN_MS MAX_MS   COUNT text messages, each after a random pause
-    push_server.py flood COUNT                  COUNT 32-byte text messages, as fast as the
-                                                connection takes them
+    push_server.py flood COUNT [wait]           COUNT 32-byte text messages, as fast as the
+                                                connection takes them; with `wait`, only once a
+                                                line arrives on stdin (after "connected")
+    push_server.py scripts PAUSE_MS             one text message in each of SCRIPTS (a script
+                                                the window has no glyphs for yet), PAUSE_MS apart
 
 Serves one client on 127.0.0.1. Prints the port, then "sent N" lines as it goes (flood: every
 tenth of COUNT) and "done" once the client has read everything (its pong to a ping sent after
@@ -17,6 +20,9 @@ import sys
 import websockets
 
 FLOOD_BATCH = 1000  # Frames per write: the server's own per-message cost stays small.
+SCRIPTS = ("Здравствуй, мир", "Γειά σου κόσμε", "مرحبا بالعالم", "שלום עולם", "नमस्ते दुनिया",
+           "สวัสดีชาวโลก", "你好，世界", "こんにちは世界", "안녕하세요 세계", "Բարեւ աշխարհ",
+           "გამარჯობა მსოფლიო", "ሰላም ልዑል", "வணக்கம் உலகம்", "👋🌍 hello")
 
 
 def say(line):
@@ -27,6 +33,12 @@ async def spaced(ws, count, min_ms, max_ms):
     for i in range(count):
         await asyncio.sleep(random.uniform(min_ms, max_ms) / 1000)
         await ws.send(f"message {i + 1} of {count}")
+
+
+async def scripts(ws, pause_ms):
+    for text in SCRIPTS:
+        await asyncio.sleep(pause_ms / 1000)
+        await ws.send(text)
 
 
 async def flood(ws, count):
@@ -55,7 +67,12 @@ async def main():
         served.set()
         if mode == "spaced":
             await spaced(ws, count, float(sys.argv[3]), float(sys.argv[4]))
+        elif mode == "scripts":
+            await scripts(ws, count)
         else:
+            if sys.argv[3:] == ["wait"]:
+                say("connected")
+                await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
             await flood(ws, count)
         await (await ws.ping())
         say("done")

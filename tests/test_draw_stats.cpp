@@ -36,15 +36,46 @@ TEST_CASE("values below zero or beyond the range land in the end buckets", "[dra
     CHECK(histogram.count() == 2);
 }
 
-TEST_CASE("the report has the run, frame and latency lines", "[draw_stats]") {
+TEST_CASE("the report has the run, frame, latency and atlas lines", "[draw_stats]") {
     const auto start = DrawStats::Clock::now();
     DrawStats stats(start);
-    stats.onDraw(2ms);
-    stats.onDraw(4ms);
+    stats.onDraw(start, start + 2ms);
+    stats.onDraw(start + 10ms, start + 14ms);
     stats.onShown(1500us);
+    stats.onAtlasSwap(40ms, 3ms);
     const std::string report = stats.report(start + 2s, 7, 3);
     CHECK(report ==
           "wsdemo: stats: seconds=2.000 frames=2 wakes=3 received=7 shown=1\n"
           "wsdemo: stats: frame_ms n=2 p50=2.015 p90=4.000 p99=4.000 max=4.000\n"
-          "wsdemo: stats: arrival_to_screen_ms n=1 p50=1.500 p90=1.500 p99=1.500 max=1.500\n");
+          "wsdemo: stats: arrival_to_screen_ms n=1 p50=1.500 p90=1.500 p99=1.500 max=1.500\n"
+          "wsdemo: stats: atlas_build_ms n=1 p50=40.000 p90=40.000 p99=40.000 max=40.000\n"
+          "wsdemo: stats: atlas_swap_frame_ms n=1 p50=3.000 p90=3.000 p99=3.000 max=3.000\n");
+}
+
+TEST_CASE("first_frame_ms runs from the spawn time to the end of the first frame", "[draw_stats]") {
+    const auto spawn = DrawStats::Clock::time_point(std::chrono::seconds(100));
+    DrawStats stats(spawn + 5ms, spawn);
+    stats.onDraw(spawn + 30ms, spawn + 42'500us);
+    stats.onDraw(spawn + 60ms, spawn + 70ms);  // Later frames change nothing.
+    const std::string report = stats.report(spawn + 1s, 0, 0);
+    const std::string last = "wsdemo: stats: first_frame_ms=42.500\n";  // The last line.
+    REQUIRE(report.size() >= last.size());
+    CHECK(report.substr(report.size() - last.size()) == last);
+
+    SECTION("without a spawn time, no first_frame_ms line") {
+        DrawStats unknown(spawn);
+        unknown.onDraw(spawn, spawn + 1ms);
+        CHECK(unknown.report(spawn + 1s, 0, 0).find("first_frame_ms") == std::string::npos);
+    }
+}
+
+TEST_CASE("the spawn time is read as CLOCK_MONOTONIC nanoseconds, else ignored", "[draw_stats]") {
+    using Clock = DrawStats::Clock;
+    CHECK(DrawStats::spawnTime("1234567890") ==
+          Clock::time_point(std::chrono::nanoseconds(1234567890)));
+    CHECK_FALSE(DrawStats::spawnTime(nullptr));
+    CHECK_FALSE(DrawStats::spawnTime(""));
+    CHECK_FALSE(DrawStats::spawnTime("12ms"));
+    CHECK_FALSE(DrawStats::spawnTime("-5"));
+    CHECK_FALSE(DrawStats::spawnTime("99999999999999999999999"));
 }
