@@ -280,6 +280,87 @@ void rememberPlacement(GLFWwindow* window, Settings& settings) {
     placement.known = true;
 }
 
+// The window with an OpenGL 3.3 context, current, where the settings last saw it; nullptr after
+// saying why on stderr.
+GLFWwindow* openWindow(const WindowPlacement& placement) {
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // The default size, in points.
+    GLFWwindow* window =
+        glfwCreateWindow(placement.width, placement.height, "WebSocket Demo", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "wsdemo: cannot create an OpenGL 3.3 window: %s\n",
+                     lastGlfwError.c_str());
+        return nullptr;
+    }
+    if (placement.known) {
+        glfwSetWindowSize(window, placement.width, placement.height);
+        glfwSetWindowPos(window, placement.x, placement.y);
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    if (!gladLoadGL(glfwGetProcAddress)) {
+        std::fprintf(stderr, "wsdemo: cannot load the OpenGL 3.3 functions\n");
+        glfwDestroyWindow(window);
+        return nullptr;
+    }
+    return window;
+}
+
+void configureInput(ImGuiIO& io) {
+    io.IniFilename = nullptr;  // The settings file remembers the layout (settings_store.h).
+    // A blinking cursor would need two frames a second for as long as the input has the focus,
+    // which is always: a steady one costs nothing.
+    io.ConfigInputTextCursorBlink = false;
+    // Dear ImGui 1.86's Tab moves between text inputs only: the arrow keys and Space reach
+    // every button.
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+}
+
+// Waits for events until a redraw is due: input, news from the channel, or the App's own tick.
+// True when it is due now; false when an event came first (the caller looks again).
+bool waitForRedraw(const RedrawScheduler& scheduler, const WakeLatch& wake, const App& app,
+                   const ImGuiIO& io) {
+    auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
+    if (const auto tick = app.nextTick(Clock::now())) due = due ? std::min(*due, *tick) : tick;
+    if (!due) {
+        glfwWaitEvents();
+        return false;
+    }
+    const auto wait = *due - Clock::now();
+    if (wait <= Clock::duration::zero()) return true;
+    glfwWaitEventsTimeout(std::chrono::duration<double>(wait).count());
+    return false;
+}
+
+// The channel's news since the last frame, to the fonts (glyphs to bake) and the App; the number
+// of messages received.
+std::uint64_t takeNews(Channel& channel, App& app, FontManager& fonts) {
+    const std::vector<ChannelEvent> events = channel.drainEvents();
+    std::uint64_t received = 0;
+    for (const ChannelEvent& event : events) {
+        noteEventText(fonts, event);
+        received += std::holds_alternative<MessageReceived>(event.what);
+    }
+    app.onEvents(events);
+    return received;
+}
+
+// Rendering: the frame's draw data onto the window's background.
+void render(GLFWwindow* window) {
+    ImGui::Render();
+    int width, height;
+    glfwGetFramebufferSize(window, &width, &height);
+    glViewport(0, 0, width, height);
+    // The App's background (it draws none itself, see App::frame).
+    const ImVec4& background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(background.x, background.y, background.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glfwSwapBuffers(window);
+}
+
 }  // namespace
 
 int runWindow(const CommandLine& command) {
@@ -305,28 +386,8 @@ int runWindow(const CommandLine& command) {
         built->build();
         return built;
     });
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // The default size, in points.
-    const WindowPlacement& placement = loaded.settings.window;
-    GLFWwindow* window =
-        glfwCreateWindow(placement.width, placement.height, "WebSocket Demo", nullptr, nullptr);
+    GLFWwindow* window = openWindow(loaded.settings.window);
     if (!window) {
-        std::fprintf(stderr, "wsdemo: cannot create an OpenGL 3.3 window: %s\n",
-                     lastGlfwError.c_str());
-        glfwTerminate();
-        return ExitStatus::kFailure;
-    }
-    if (placement.known) {
-        glfwSetWindowSize(window, placement.width, placement.height);
-        glfwSetWindowPos(window, placement.x, placement.y);
-    }
-    glfwMakeContextCurrent(window);
-    glfwSwapInterval(1);
-    if (!gladLoadGL(glfwGetProcAddress)) {
-        std::fprintf(stderr, "wsdemo: cannot load the OpenGL 3.3 functions\n");
-        glfwDestroyWindow(window);
         glfwTerminate();
         return ExitStatus::kFailure;
     }
@@ -335,13 +396,7 @@ int runWindow(const CommandLine& command) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext(&fonts->atlas());  // The manager owns the atlas; it outlives the context.
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // The settings file remembers the layout (settings_store.h).
-    // A blinking cursor would need two frames a second for as long as the input has the focus,
-    // which is always: a steady one costs nothing.
-    io.ConfigInputTextCursorBlink = false;
-    // Dear ImGui 1.86's Tab moves between text inputs only: the arrow keys and Space reach
-    // every button.
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    configureInput(io);
     glfwGetWindowContentScale(window, &contentScale, nullptr);
     fonts->setScale(contentScale);  // Another monitor's scale: rebuilt before the first frame.
     Theme theme = loaded.settings.theme;
@@ -376,30 +431,12 @@ int runWindow(const CommandLine& command) {
     // Main loop: wait until a redraw is due, unless asked to draw back to back as Dear ImGui's
     // example does.
     while (!glfwWindowShouldClose(window)) {
-        if (!command.redrawContinuously) {
-            auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
-            if (const auto tick = app.nextTick(Clock::now()))
-                due = due ? std::min(*due, *tick) : tick;
-            if (!due) {
-                glfwWaitEvents();
-                continue;
-            }
-            const auto wait = *due - Clock::now();
-            if (wait > Clock::duration::zero()) {
-                glfwWaitEventsTimeout(std::chrono::duration<double>(wait).count());
-                continue;
-            }
-        }
+        if (!command.redrawContinuously && !waitForRedraw(scheduler, wake, app, io)) continue;
         const auto drawStart = Clock::now();
         glfwPollEvents();
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        const std::vector<ChannelEvent> events = channel->drainEvents();
-        for (const ChannelEvent& event : events) {
-            noteEventText(*fonts, event);
-            received += std::holds_alternative<MessageReceived>(event.what);
-        }
-        app.onEvents(events);
+        received += takeNews(*channel, app, *fonts);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
@@ -422,16 +459,7 @@ int runWindow(const CommandLine& command) {
 
         // Rendering
         if (keyTaps.release(io, window)) scheduler.onInput();  // ImGui sees the key go up.
-        ImGui::Render();
-        int width, height;
-        glfwGetFramebufferSize(window, &width, &height);
-        glViewport(0, 0, width, height);
-        // The App's background (it draws none itself, see App::frame).
-        const ImVec4& background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-        glClearColor(background.x, background.y, background.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        glfwSwapBuffers(window);
+        render(window);
 
         const auto drawEnd = Clock::now();
         stats.onDraw(drawStart, drawEnd);
