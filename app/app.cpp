@@ -33,6 +33,7 @@ App::App(Settings settings, std::string initialUrl)
     : settings_(std::move(settings)), log_(settings_.log), connectionBar_(std::move(initialUrl)) {}
 
 bool App::onEvents(const std::vector<ChannelEvent>& events) {
+    bool worthAFrame = false;
     for (const ChannelEvent& event : events) {
         log_.add(event,
                  wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -50,8 +51,26 @@ bool App::onEvents(const std::vector<ChannelEvent>& events) {
         } else if (const auto* scheduled = std::get_if<ReconnectScheduled>(&event.what)) {
             reconnect_ = PendingReconnect{*scheduled, event.at + scheduled->delay};
         }
+        worthAFrame |= !isHousekeeping(event);
     }
-    return !events.empty();
+    return worthAFrame;
+}
+
+// The keepalive's ping and its pong, and the pongs that answer the server's pings: logged, but
+// no reason to draw a frame by themselves, so that an idle connection costs nothing. They show
+// with the next frame anything else draws.
+bool App::isHousekeeping(const ChannelEvent& event) {
+    if (const auto* ping = std::get_if<PingSent>(&event.what)) {
+        if (ping->keepalive) keepalivePongDue_ = true;
+        return ping->keepalive;
+    }
+    if (const auto* pong = std::get_if<PongReceived>(&event.what)) {
+        // Keepalive pings carry no payload; the Ping button's count up from "1".
+        const bool keepalivePong = keepalivePongDue_ && pong->payload.empty();
+        if (keepalivePong) keepalivePongDue_ = false;
+        return keepalivePong;
+    }
+    return std::holds_alternative<PongSent>(event.what);
 }
 
 void App::onConnect(const std::string& url, const ConnectOptions& used) {

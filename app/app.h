@@ -30,7 +30,8 @@ public:
     App(Settings settings, std::string initialUrl);
 
     // Every event the channel drained, in order, before the frame that draws them. True when
-    // any changes what is drawn (every event adds a log row, so any event does).
+    // any is worth a frame of its own: all but the keepalive's pings and pongs and the pongs
+    // answering the server's pings, which are logged and shown with the next frame.
     bool onEvents(const std::vector<ChannelEvent>& events);
     // The window loop connected, with these options (the settings panel marks the unsafe ones
     // while in use); the URL joins the history.
@@ -55,6 +56,7 @@ public:
     const MessageLog& log() const { return log_; }
 
 private:
+    bool isHousekeeping(const ChannelEvent& event);
     void handleShortcuts();
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
@@ -67,6 +69,7 @@ private:
     bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
     std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
     std::uint64_t received_ = 0;
+    bool keepalivePongDue_ = false;  // A keepalive ping went out; its pong is housekeeping too.
     SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
     bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.
     // Tracks SystemClock against the steady clock the events are stamped with.

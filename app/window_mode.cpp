@@ -334,17 +334,15 @@ bool waitForRedraw(const RedrawScheduler& scheduler, const WakeLatch& wake, cons
     return false;
 }
 
-// The channel's news since the last frame, to the fonts (glyphs to bake) and the App; the number
-// of messages received.
-std::uint64_t takeNews(Channel& channel, App& app, FontManager& fonts) {
+// The channel's news since the last frame, to the fonts (glyphs to bake) and the App, counting
+// the messages received; true when it is worth a frame (App::onEvents).
+bool takeNews(Channel& channel, App& app, FontManager& fonts, std::uint64_t& received) {
     const std::vector<ChannelEvent> events = channel.drainEvents();
-    std::uint64_t received = 0;
     for (const ChannelEvent& event : events) {
         noteEventText(fonts, event);
         received += std::holds_alternative<MessageReceived>(event.what);
     }
-    app.onEvents(events);
-    return received;
+    return app.onEvents(events);
 }
 
 // Rendering: the frame's draw data onto the window's background.
@@ -434,9 +432,12 @@ int runWindow(const CommandLine& command) {
         if (!command.redrawContinuously && !waitForRedraw(scheduler, wake, app, io)) continue;
         const auto drawStart = Clock::now();
         glfwPollEvents();
+        const bool forInput =
+            command.redrawContinuously || scheduler.inputPending() || inputHeld(io);
+        const auto tick = app.nextTick(drawStart);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        received += takeNews(*channel, app, *fonts);
+        const bool news = takeNews(*channel, app, *fonts, received);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
@@ -447,6 +448,8 @@ int runWindow(const CommandLine& command) {
             applyStyle(theme, contentScale);
         }
         const bool atlasSwapped = updateFonts(*fonts, wake);
+        // Housekeeping (a keepalive ping and its pong) costs no frame.
+        if (!forInput && !news && !atlasSwapped && !(tick && *tick <= drawStart)) continue;
         const MessagePtr latest = channel->latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();

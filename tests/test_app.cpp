@@ -103,3 +103,15 @@ TEST_CASE("a connection joins the URL history and flags the settings for saving"
     CHECK_FALSE(screen.app.takeSettingsChanged());
     CHECK(screen.app.settings().urlHistory.front() == "ws://127.0.0.1:2/");
 }
+
+TEST_CASE("a keepalive ping and its pong are logged but ask for no frame; a Ping's pong does",
+          "[app]") {
+    AppScreen screen;
+    const auto now = SteadyClock::now();
+    CHECK_FALSE(screen.app.onEvents({ChannelEvent{now, 1, PingSent{"", true}},
+                                     ChannelEvent{now, 1, PongReceived{"", 300us}},
+                                     ChannelEvent{now, 1, PongSent{"server ping"}}}));
+    CHECK(screen.app.log().size() == 3);
+    CHECK(screen.app.onEvents({ChannelEvent{now, 1, PingSent{"1", false}}}));
+    CHECK(screen.app.onEvents({ChannelEvent{now, 1, PongReceived{"1", 250us}}}));
+}
