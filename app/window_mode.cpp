@@ -362,12 +362,12 @@ void render(GLFWwindow* window) {
 }  // namespace
 
 int runWindow(const CommandLine& command) {
-    // Setup: the settings, and the embedded echo server unless a URL was given, before a
-    // window flashes up.
+    // Setup: the settings; the embedded echo server (unless a URL was given) starts while the
+    // window is created.
     const SettingsStore store(configDirectory());
     LoadResult loaded = store.load();
-    std::optional<Target> target = startTarget(command);
-    if (!target) return ExitStatus::kFailure;
+    auto targetStarted =
+        std::async(std::launch::async, [&command] { return startTarget(command); });
 
     glfwSetErrorCallback(onGlfwError);
     if (!glfwInit()) {
@@ -390,7 +390,13 @@ int runWindow(const CommandLine& command) {
         return ExitStatus::kFailure;
     }
 
+    std::optional<Target> target = targetStarted.get();
     const std::unique_ptr<FontManager> fonts = fontsBuilt.get();
+    if (!target) {  // startTarget said why.
+        glfwDestroyWindow(window);
+        glfwTerminate();
+        return ExitStatus::kFailure;
+    }
     IMGUI_CHECKVERSION();
     ImGui::CreateContext(&fonts->atlas());  // The manager owns the atlas; it outlives the context.
     ImGuiIO& io = ImGui::GetIO();

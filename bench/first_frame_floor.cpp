@@ -35,7 +35,8 @@ int main() {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    GLFWwindow* window = glfwCreateWindow(640, 480, "First frame floor", nullptr, nullptr);
+    // wsdemo's default size (WindowPlacement in app/settings.h): llvmpipe fills as many pixels.
+    GLFWwindow* window = glfwCreateWindow(960, 720, "First frame floor", nullptr, nullptr);
     if (!window) {
         std::fprintf(stderr, "first_frame_floor: cannot create an OpenGL 3.3 window\n");
         glfwTerminate();
