@@ -280,6 +280,17 @@ void rememberPlacement(GLFWwindow* window, Settings& settings) {
     placement.known = true;
 }
 
+// The default size, scaled to the monitor, may not fit on it (960x720 at scale 2 on a 1280x900
+// screen): then it takes the work area.
+void fitToWorkArea(GLFWwindow* window) {
+    int x, y, areaWidth, areaHeight, width, height;
+    glfwGetMonitorWorkarea(glfwGetPrimaryMonitor(), &x, &y, &areaWidth, &areaHeight);
+    glfwGetWindowSize(window, &width, &height);
+    if (areaWidth <= 0 || areaHeight <= 0) return;  // The monitor does not say.
+    if (width > areaWidth || height > areaHeight)
+        glfwSetWindowSize(window, std::min(width, areaWidth), std::min(height, areaHeight));
+}
+
 // The window with an OpenGL 3.3 context, current, where the settings last saw it; nullptr after
 // saying why on stderr.
 GLFWwindow* openWindow(const WindowPlacement& placement) {
@@ -297,6 +308,8 @@ GLFWwindow* openWindow(const WindowPlacement& placement) {
     if (placement.known) {
         glfwSetWindowSize(window, placement.width, placement.height);
         glfwSetWindowPos(window, placement.x, placement.y);
+    } else {
+        fitToWorkArea(window);
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);

@@ -9,6 +9,7 @@ Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENAR
             README's screenshots and the GIF of connect, send, echo, disconnect.
   unicode   Cyrillic, CJK and emoji from the peer are drawn with no '?'.
   restart   the window size and the URL history survive a restart.
+  scale     at Xft.dpi 192 (content scale 2) fonts and widgets are twice the size.
 """
 
 import json
@@ -173,6 +174,17 @@ def restart(binary, xvfb, peer, out, workdir, config_home):
     return f"900x650 and {saved.get('urlHistory', [])[:1]} remembered"
 
 
+def scale(app, peer, out, workdir):
+    wait_for("content scale 2", lambda: app.value("font scale") == "2.000000", app=app.process)
+    height = app.rect("URL")[3]
+    # 15 px text at scale 1 makes a 21 px input; twice the text, twice the padding.
+    if height < 38:
+        raise TestFailure(f"the URL input is {height} px high at content scale 2")
+    app.screenshot(out / "scale.png")
+    app.close()
+    return f"content scale 2, URL input {height:g} px high"
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(f"usage: {sys.argv[0]} WSDEMO_BINARY OUTPUT_DIR SCENARIO")
@@ -185,7 +197,7 @@ def main():
     signal.signal(signal.SIGALRM, overall_timeout)
     signal.alarm(OVERALL_TIMEOUT_S)
     start = time.monotonic()
-    xvfb = Xvfb()
+    xvfb = Xvfb(dpi=192 if scenario == "scale" else None)
     peer = Peer()
     app = None
     try:
@@ -197,7 +209,7 @@ def main():
                     result = restart(binary, xvfb, peer, out, workdir, config_home)
                 else:
                     app = App(binary, xvfb, workdir, config_home)
-                    result = {"session": session, "unicode": unicode}[scenario](
+                    result = {"session": session, "unicode": unicode, "scale": scale}[scenario](
                         app, peer, out, workdir)
             except FAILURES as failure:
                 print(f"FAIL: {scenario}: {failure}", file=sys.stderr)

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import websockets
-from Xlib import X, display, error
+from Xlib import X, Xatom, display, error
 from Xlib.protocol import event
 
 WINDOW_TITLE = "WebSocket Demo"
@@ -69,8 +69,14 @@ class Xvfb:
             raise TestFailure("Xvfb did not start")
         self.name = f":{number}"
         if dpi:
-            subprocess.run(["xrdb", "-merge"], input=f"Xft.dpi: {dpi}\n", text=True,
-                           env=dict(os.environ, DISPLAY=self.name), check=True)
+            # What xrdb does: the resource database lives in the root window's
+            # RESOURCE_MANAGER property, which GLFW reads at glfwInit.
+            xdisplay = display.Display(self.name)
+            root = xdisplay.screen().root
+            root.change_property(xdisplay.intern_atom("RESOURCE_MANAGER"), Xatom.STRING, 8,
+                                 f"Xft.dpi:\t{dpi}\n".encode())
+            xdisplay.sync()
+            xdisplay.close()
 
     def stop(self):
         self.process.terminate()
