@@ -709,50 +709,50 @@ std::string originalText(std::string_view utf8) {
     return liveManager ? liveManager->original(utf8) : std::string(utf8);
 }
 
-std::string FontManager::editable(std::string_view utf8) {
-    noteText(utf8);  // Gives each codepoint above U+FFFF its slot.
+namespace {
+
+// `utf8` with each valid sequence whose lead byte passes `wanted` replaced by what `replace`
+// gives for its codepoint (nothing: kept as it was); every other byte copied as it is.
+template <class LeadTest, class Replace>
+std::string rewriteCodepoints(std::string_view utf8, LeadTest wanted, Replace replace) {
     std::string text;
     text.reserve(utf8.size());
     const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
     const auto* end = p + utf8.size();
     while (p < end) {
         char32_t codepoint = 0;
-        const std::size_t length = *p >= 0xF0 ? decodeUtf8(p, end, codepoint) : 0;
-        if (length == 0) {
-            text += static_cast<char>(*p++);
-            continue;
-        }
-        appendUtf8(text, glyphId(codepoint));
-        p += length;
+        const std::size_t length = wanted(*p) ? decodeUtf8(p, end, codepoint) : 0;
+        const std::optional<char32_t> replacement = length == 0 ? std::nullopt : replace(codepoint);
+        if (replacement)
+            appendUtf8(text, *replacement);
+        else
+            text.append(reinterpret_cast<const char*>(p), length == 0 ? 1 : length);
+        p += length == 0 ? 1 : length;
     }
     return text;
 }
 
+}  // namespace
+
+std::string FontManager::editable(std::string_view utf8) {
+    noteText(utf8);  // Gives each codepoint above U+FFFF its slot.
+    return rewriteCodepoints(
+        utf8, [](unsigned char lead) { return lead >= 0xF0; },
+        [this](char32_t codepoint) -> std::optional<char32_t> { return glyphId(codepoint); });
+}
+
 std::string FontManager::original(std::string_view utf8) const {
     std::map<ImWchar, char32_t> owners;  // Slot -> codepoint; built only when a slot is there.
-    std::string text;
-    text.reserve(utf8.size());
-    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
-    const auto* end = p + utf8.size();
-    while (p < end) {
-        char32_t codepoint = 0;
-        const std::size_t length = (*p == 0xEE || *p == 0xEF) ? decodeUtf8(p, end, codepoint) : 0;
-        if (length == 0 || !isPrivateUse(codepoint)) {
-            const std::size_t copied = length == 0 ? 1 : length;
-            text.append(reinterpret_cast<const char*>(p), copied);
-            p += copied;
-            continue;
-        }
-        if (owners.empty())
-            for (const auto& [owner, slot] : slots_) owners[slot.first] = owner;
-        const auto found = owners.find(static_cast<ImWchar>(codepoint));
-        if (found == owners.end())
-            text.append(reinterpret_cast<const char*>(p), length);
-        else
-            appendUtf8(text, found->second);
-        p += length;
-    }
-    return text;
+    return rewriteCodepoints(
+        utf8, [](unsigned char lead) { return lead == 0xEE || lead == 0xEF; },
+        [&](char32_t codepoint) -> std::optional<char32_t> {
+            if (!isPrivateUse(codepoint)) return std::nullopt;
+            if (owners.empty())
+                for (const auto& [owner, slot] : slots_) owners[slot.first] = owner;
+            const auto found = owners.find(static_cast<ImWchar>(codepoint));
+            if (found == owners.end()) return std::nullopt;
+            return found->second;
+        });
 }
 
 }  // namespace wsdemo
