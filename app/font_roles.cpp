@@ -6,7 +6,11 @@ namespace {
 ImFont* monospace = nullptr;  // UI thread only.
 }
 
-ImFont* monospaceFont() { return monospace; }
-void setMonospaceFont(ImFont* font) { monospace = font; }
+ImFont* monospaceFont() {
+    return monospace;
+}
+void setMonospaceFont(ImFont* font) {
+    monospace = font;
+}
 
 }  // namespace wsdemo

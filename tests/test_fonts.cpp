@@ -65,7 +65,7 @@ TEST_CASE("DejaVu Sans and DejaVu Sans Mono are found through fontconfig", "[fon
     REQUIRE(fonts.atlas().Fonts.Size == 2);
     CHECK(monospaceFont() == monospace(fonts));
     CHECK(proportional(fonts)->FontSize == 15.0f);
-    CHECK(proportional(fonts)->FindGlyphNoFallback(U'é') != nullptr);  // Latin-1 is baked,
+    CHECK(proportional(fonts)->FindGlyphNoFallback(U'é') != nullptr);    // Latin-1 is baked,
     CHECK(proportional(fonts)->FindGlyphNoFallback(0x2192) == nullptr);  // → when text has one.
 }
 
