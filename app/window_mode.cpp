@@ -68,18 +68,27 @@ class KeyTaps {
 public:
     // Before NewFrame.
     void hold(ImGuiIO& io, WindowEvents& events) {
+        requeueDeferred(io);
+        bool modifierHeld = false;
         for (const int key : events.keysPressed)
             if (key >= 0 && key < static_cast<int>(IM_ARRAYSIZE(io.KeysDown)) &&
                 !io.KeysDown[key]) {
                 io.KeysDown[key] = true;
                 released_.push_back(key);
+                modifierHeld |= isCommandModifier(key);
             }
         events.keysPressed.clear();
         updateModifiers(io);
+        // A chord tapped between two frames (Ctrl+A, then typing): Dear ImGui drops characters
+        // while Ctrl is down, and it is down for this frame only. They wait for the next.
+        if (modifierHeld) {
+            deferred_.assign(io.InputQueueCharacters.begin(), io.InputQueueCharacters.end());
+            io.InputQueueCharacters.resize(0);
+        }
     }
-    // After the frame; true when a key was let go, which needs a frame of its own.
+    // After the frame; true when a key was let go or characters wait, which needs a frame.
     bool release(ImGuiIO& io, GLFWwindow* window) {
-        bool any = false;
+        bool any = !deferred_.empty();
         for (const int key : released_)
             if (glfwGetKey(window, key) == GLFW_RELEASE) {
                 io.KeysDown[key] = false;
@@ -91,6 +100,11 @@ public:
     }
 
 private:
+    static bool isCommandModifier(int key) {
+        return key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL ||
+               key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT ||
+               key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
+    }
     // As the GLFW backend sets them in its key callback, from the keys down now.
     static void updateModifiers(ImGuiIO& io) {
         io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL] || io.KeysDown[GLFW_KEY_RIGHT_CONTROL];
@@ -98,8 +112,18 @@ private:
         io.KeyAlt = io.KeysDown[GLFW_KEY_LEFT_ALT] || io.KeysDown[GLFW_KEY_RIGHT_ALT];
         io.KeySuper = io.KeysDown[GLFW_KEY_LEFT_SUPER] || io.KeysDown[GLFW_KEY_RIGHT_SUPER];
     }
+    // Characters held back from the last frame go before those typed since.
+    void requeueDeferred(ImGuiIO& io) {
+        if (deferred_.empty()) return;
+        deferred_.insert(deferred_.end(), io.InputQueueCharacters.begin(),
+                         io.InputQueueCharacters.end());
+        io.InputQueueCharacters.resize(0);
+        for (const ImWchar c : deferred_) io.InputQueueCharacters.push_back(c);
+        deferred_.clear();
+    }
 
-    std::vector<int> released_;  // Held for this frame, though already up.
+    std::vector<int> released_;      // Held for this frame, though already up.
+    std::vector<ImWchar> deferred_;  // Typed after a chord, for the next frame.
 };
 
 void redraw(GLFWwindow* window) {
