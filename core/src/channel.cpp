@@ -234,6 +234,7 @@ struct Channel::Worker {
     void onClosed();
     void onConnectionError(lws* wsi, const void* in);
     void onWsiDestroyed();
+    void failForClientCertificate(const std::string& detail);
     int failFromReceive(lws* wsi, uint16_t code, const char* reason, std::string error);
     void pauseReadingIfFull(std::unique_lock<std::mutex>& lock);
 
@@ -1225,14 +1226,7 @@ void Channel::Worker::onConnectionError(lws* callbackWsi, const void* in) {
         finish(FailureStage::kTcp, 0, {},
                text + "the TCP connection was refused, or the host is unreachable");
     } else if (certificateRequested) {
-        // TLS 1.3: our side of the handshake is over before the server judges our certificate;
-        // a server that rejects it (or its absence) just closes, and OpenSSL sees an EOF.
-        const bool presented = !target.options.tls.certFile.empty();
-        finish(FailureStage::kTls, 0, {},
-               text + "the server asked for a client certificate and closed the connection: " +
-                   (presented ? "it did not accept " + quoted(target.options.tls.certFile)
-                              : std::string("none was given (--cert and --key)")) +
-                   " (" + (detail.empty() ? "no detail" : detail) + ")");
+        failForClientCertificate(detail);
     } else if (detail.rfind("connect SSL err", 0) == 0) {
         // OpenSSL's own text for a failed handshake says nothing a user can act on.
         finish(FailureStage::kTls, 0, {},
@@ -1245,10 +1239,25 @@ void Channel::Worker::onConnectionError(lws* callbackWsi, const void* in) {
     }
 }
 
+// TLS 1.3: our side of the handshake is over before the server judges our certificate; a server
+// that rejects it (or its absence) just closes: OpenSSL sees an EOF, or, when our upgrade request
+// went out first, lws just lets the connection go.
+void Channel::Worker::failForClientCertificate(const std::string& detail) {
+    const bool presented = !target.options.tls.certFile.empty();
+    finish(FailureStage::kTls, 0, {},
+           "cannot connect to " + status.url +
+               ": the server asked for a client certificate and closed the connection: " +
+               (presented ? "it did not accept " + quoted(target.options.tls.certFile)
+                          : std::string("none was given (--cert and --key)")) +
+               " (" + (detail.empty() ? "no detail" : detail) + ")");
+}
+
 void Channel::Worker::onWsiDestroyed() {
     wsi = nullptr;
     // lws 4.1.6 reports a server that never answers the upgrade only this way.
-    if (attemptActive)
+    if (attemptActive && certificateRequested)
+        failForClientCertificate("closed during the upgrade");
+    else if (attemptActive)
         finish(FailureStage::kHttp, 0, {},
                "cannot connect to " + status.url +
                    ": the server closed the connection during the handshake");
