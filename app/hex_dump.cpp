@@ -35,12 +35,4 @@ std::size_t hexDumpLineCount(std::size_t size) {
     return std::max<std::size_t>(1, (size + kHexDumpBytesPerLine - 1) / kHexDumpBytesPerLine);
 }
 
-std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) {
-    if (text.size() <= maxBytes) return text;
-    std::size_t end = maxBytes;
-    // Back up over continuation bytes to the start of the cut character.
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end);
-}
-
 }  // namespace wsdemo

@@ -19,8 +19,4 @@ std::string hexDumpLine(std::string_view bytes, std::size_t offset);
 // How many lines hexDumpLine() takes for `size` bytes (one for an empty message).
 std::size_t hexDumpLineCount(std::size_t size);
 
-// The longest beginning of `text` of at most `maxBytes` that does not end inside a UTF-8
-// sequence, so that what is shown never ends in half a character.
-std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes);
-
 }  // namespace wsdemo

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hex_dump.h"
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 

@@ -17,13 +17,6 @@ namespace {
 // Lines of text the preview shows before it scrolls.
 constexpr float kPreviewLines = 4;
 
-// Backs up to the start of a UTF-8 sequence so a preview never ends in half a character.
-std::size_t utf8Boundary(const std::string& text, std::size_t limit) {
-    if (limit >= text.size()) return text.size();
-    while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
-    return limit;
-}
-
 std::string hexPreview(const std::string& bytes, std::size_t maxBytes) {
     std::string text = toHex(std::string_view(bytes).substr(0, maxBytes), " ");
     if (bytes.size() > maxBytes) text += " ...";
@@ -39,7 +32,7 @@ void drawMessage(const Message& message) {
         ImGui::TextUnformatted(hexPreview(data, LatestPanel::kHexPreviewBytes).c_str());
         ImGui::PopFont();
     } else {
-        const std::size_t shown = utf8Boundary(data, LatestPanel::kPreviewBytes);
+        const std::size_t shown = utf8Prefix(data, LatestPanel::kPreviewBytes).size();
         // Above the text: seen without scrolling the few lines of the preview.
         if (shown < data.size())
             ImGui::TextDisabled("(the first %zu of %zu bytes)", shown, data.size());

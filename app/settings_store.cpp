@@ -418,9 +418,7 @@ std::string describeParseError(const json::parse_error& error) {
     const std::size_t at = what.find(" at line ");
     if (at != std::string::npos) what.erase(0, at + 4);
     if (what.size() <= kMaxBytes) return what;
-    std::size_t cut = kMaxBytes;
-    while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;  // UTF-8.
-    return what.substr(0, cut) + "...";
+    return std::string(utf8Prefix(what, kMaxBytes)) + "...";
 }
 
 // The first few problems in one line; the rest counted.

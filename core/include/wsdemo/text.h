@@ -24,6 +24,10 @@ private:
 // What a text message and a close reason must be.
 bool isValidUtf8(std::string_view text);
 
+// The longest beginning of `text` of at most `maxBytes` that does not end inside a UTF-8
+// sequence, so that what is shown never ends in half a character.
+std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes);
+
 // Bytes as lowercase hex digits, two a byte, with `separator` between bytes.
 std::string toHex(std::string_view bytes, std::string_view separator = {});
 
