@@ -16,12 +16,16 @@ sigset_t blockStopSignals() {
     return stopSignals;
 }
 
+std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command) {
+    EchoServerOptions options;
+    options.maxMessageBytes = command.maxMessageBytes;
+    return std::make_unique<EchoServer>(options);
+}
+
 std::optional<Target> startTarget(const CommandLine& command) {
     if (command.url) return Target{nullptr, *command.url};
     try {
-        EchoServerOptions options;
-        options.maxMessageBytes = command.maxMessageBytes;
-        auto server = std::make_unique<EchoServer>(options);
+        auto server = startEmbeddedServer(command);
         std::string url = server->url();
         return Target{std::move(server), std::move(url)};
     } catch (const std::runtime_error& error) {

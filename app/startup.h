@@ -23,6 +23,10 @@ struct Target {
     std::string url;
 };
 
+// The echo server the window and its `Echo server` button start, on 127.0.0.1 with the command
+// line's message size limit. Throws std::runtime_error as EchoServer does.
+std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command);
+
 // Nullopt, after saying why on stderr, if the embedded server could not start.
 std::optional<Target> startTarget(const CommandLine& command);
 

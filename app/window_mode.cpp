@@ -267,9 +267,7 @@ struct Session {
     void handle(UseEchoServerAction) {
         if (!echoServer) {
             try {
-                EchoServerOptions options;
-                options.maxMessageBytes = command.maxMessageBytes;
-                echoServer = std::make_unique<EchoServer>(options);
+                echoServer = startEmbeddedServer(command);
             } catch (const std::runtime_error& error) {
                 app.addNotice(std::string("Echo server: ") + error.what());
                 return;
