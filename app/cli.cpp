@@ -174,7 +174,9 @@ Parser::Parser()
                        "the first line of stdout and echo every message\n"
                        "until SIGINT or SIGTERM");
     help_ = flag("-h,--help", Scope::kMode, "print this help");
-    version_ = flag("--version", Scope::kMode, "print the version");
+    version_ = flag("--version", Scope::kMode,
+                    "print the version, and those of the libraries it\n"
+                    "runs with");
 
     positionalUrl_ = app_.add_option("URL")
                          ->description(
@@ -528,10 +530,6 @@ CommandLineResult parseCommandLine(int argc, const char* const argv[]) {
 
 std::string usageText() {
     return Parser().help();
-}
-
-std::string versionText() {
-    return "wsdemo " WSDEMO_VERSION;
 }
 
 }  // namespace wsdemo

@@ -40,6 +40,5 @@ using CommandLineResult = std::variant<CommandLine, std::string>;
 CommandLineResult parseCommandLine(int argc, const char* const argv[]);
 
 std::string usageText();
-std::string versionText();
 
 }  // namespace wsdemo

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "modes.h"
+#include "versions.h"
 #include "wsdemo/logging.h"
 
 int main(int argc, char* argv[]) {

@@ -44,6 +44,14 @@ logging.getLogger("websockets").setLevel(logging.CRITICAL)
 CHILD_ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 
 
+def upstream_version(package):
+    """The upstream part of an installed Debian package's version: 4.1.6 of 4.1.6-3."""
+    version = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", package], check=True, capture_output=True, text=True
+    ).stdout
+    return re.split(r"[+~-]", version.split(":")[-1])[0]
+
+
 def free_port():
     """A port that nothing listens on, as far as one can tell."""
     with socket.socket() as s:
@@ -285,10 +293,24 @@ class CommandLineTests(WsdemoTestCase):
         for option in ("--echo-server", "--headless", "--url", "--port"):
             self.assertIn(option, usage, f"usage should document it{process.report()}")
 
-    def test_version_prints_one_line(self):
+    def test_version_names_the_library_versions_it_runs_with(self):
         process = self.start_without_input("--version")
         self.assertExit(process, 0)
-        self.assertEqual(len(process.stdout.lines), 1, f"stdout{process.report()}")
+        self.assertRegex(process.stdout.lines[0], r"^wsdemo \d+\.\d+\.\d+$")
+        # What Debian installed here; the upstream version is what precedes "+" or "-".
+        expected = {
+            "libwebsockets": upstream_version("libwebsockets17"),
+            "OpenSSL": upstream_version("libssl3"),
+            "Dear ImGui": upstream_version("libimgui-dev"),
+            "GLFW": upstream_version("libglfw3"),
+            "FreeType": upstream_version("libfreetype6"),
+            "fontconfig": upstream_version("libfontconfig1"),
+        }
+        self.assertEqual(
+            process.stdout.lines[1:],
+            [f"{name} {version}" for name, version in expected.items()],
+            f"stdout{process.report()}",
+        )
 
     def test_window_without_a_display_exits_1_and_suggests_a_way(self):
         process = self.start_without_input()  # Children never get a DISPLAY.
