@@ -28,6 +28,7 @@
 #include "startup.h"
 #include "theme.h"
 #include "widget_map.h"
+#include "window_icon.h"
 #include "wsdemo/channel.h"
 
 namespace wsdemo {
@@ -320,6 +321,9 @@ GLFWwindow* openWindow(const WindowPlacement& placement) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // The default size, in points.
+    // WM_CLASS, which desktops match to wsdemo.desktop's StartupWMClass for its icon and name.
+    glfwWindowHintString(GLFW_X11_CLASS_NAME, "wsdemo");
+    glfwWindowHintString(GLFW_X11_INSTANCE_NAME, "wsdemo");
     GLFWwindow* window =
         glfwCreateWindow(placement.width, placement.height, "WebSocket Demo", nullptr, nullptr);
     if (!window) {
@@ -327,6 +331,7 @@ GLFWwindow* openWindow(const WindowPlacement& placement) {
                      lastGlfwError.c_str());
         return nullptr;
     }
+    setWindowIcon(window);
     if (placement.known) {
         glfwSetWindowSize(window, placement.width, placement.height);
         glfwSetWindowPos(window, placement.x, placement.y);

@@ -7,6 +7,7 @@ Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENAR
             messages and all show in the log with the one sent; Ping, and the
             peer sees a ping; Disconnect, and the peer sees 1000. Saves the
             README's screenshots and the GIF of connect, send, echo, disconnect.
+            First: WM_CLASS is wsdemo, and _NET_WM_ICON has 48 and 128 px images.
   unicode   Cyrillic, CJK and emoji from the peer are drawn with no '?'.
   restart   the window size and the URL history survive a restart.
   scale     at Xft.dpi 192 (content scale 2) fonts and widgets are twice the size.
@@ -61,7 +62,18 @@ class Gif:
                         "-layers", "Optimize", str(path)], check=True, timeout=60)
 
 
+def check_identity(app):
+    """The WM_CLASS desktops match to wsdemo.desktop, and the icon in both sizes."""
+    if app.wm_class() != ("wsdemo", "wsdemo"):
+        raise TestFailure(f"WM_CLASS is {app.wm_class()}, expected ('wsdemo', 'wsdemo')")
+    images = app.icon_images()
+    for size in (48, 128):
+        if not images.get((size, size)):
+            raise TestFailure(f"_NET_WM_ICON has no visible {size}x{size} image: {images}")
+
+
 def session(app, peer, out, workdir):
+    check_identity(app)
     gif = Gif(app, workdir)
     gif.frame()
     connect_by_typing(app, peer)
@@ -121,7 +133,8 @@ def session(app, peer, out, workdir):
     status = app.close()
     if status != 0:
         raise TestFailure(f"wsdemo exited with status {status}, expected 0")
-    return "connected by URL, 3 + 2 messages in the log, ping seen, closed with 1000"
+    return ("WM_CLASS and icon set, connected by URL, 3 + 2 messages in the log, ping seen, "
+            "closed with 1000")
 
 
 def unicode(app, peer, out, workdir):

@@ -215,6 +215,23 @@ class App:
         background = data[0:3]
         return sum(1 for i in range(0, len(data), 4) if data[i:i + 3] != background)
 
+    def wm_class(self):
+        """WM_CLASS: (instance, class)."""
+        return self._window.get_wm_class()
+
+    def icon_images(self):
+        """_NET_WM_ICON's images (width, height, then width * height ARGB
+        pixels each): {(width, height): how many pixels are not transparent}."""
+        icon = self._window.get_full_property(self._xdisplay.intern_atom("_NET_WM_ICON"),
+                                              Xatom.CARDINAL)
+        data, images, start = (icon.value if icon else []), {}, 0
+        while start + 2 <= len(data):
+            width, height = data[start], data[start + 1]
+            pixels = data[start + 2:start + 2 + width * height]
+            images[(width, height)] = sum(1 for argb in pixels if argb >> 24)
+            start += 2 + width * height
+        return images
+
     def screenshot(self, path):
         subprocess.run(["import", "-window", str(self.id), str(path)], env=self.env,
                        check=True, timeout=10)

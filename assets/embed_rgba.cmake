@@ -1,0 +1,26 @@
+# cmake -DSIZES=48;128 -DDIR=... -DOUTPUT=.../window_icon_pixels.h -P embed_rgba.cmake
+# Writes OUTPUT, a C++ header holding DIR/wsdemo-<size>.rgba (8-bit RGBA, rows top down, as
+# GLFWimage wants them) for each size in SIZES, and kWindowIconImages listing them.
+set(text "// Generated from assets/wsdemo.svg by assets/embed_rgba.cmake: do not edit.\n")
+string(APPEND text "#pragma once\n\nnamespace wsdemo {\n\n")
+string(APPEND text "struct WindowIconImage {\n    int size;\n    const unsigned char* rgba;\n};\n")
+set(images)
+foreach(size IN LISTS SIZES)
+  set(rgba ${DIR}/wsdemo-${size}.rgba)
+  file(READ ${rgba} hex HEX)
+  string(LENGTH "${hex}" digits)
+  math(EXPR expected_digits "${size} * ${size} * 4 * 2")
+  if(NOT digits EQUAL expected_digits)
+    math(EXPR bytes "${digits} / 2")
+    message(FATAL_ERROR "${rgba} has ${bytes} bytes, not the ${size}x${size} RGBA expected")
+  endif()
+  # 16 bytes a line (CMake's regular expressions have no {n}).
+  string(REGEX REPLACE "(................................)" "\\1\n" lines "${hex}")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${lines}")
+  string(APPEND text "\ninline constexpr unsigned char kWindowIcon${size}[] = {\n${bytes}};\n")
+  list(APPEND images "{${size}, kWindowIcon${size}}")
+endforeach()
+list(JOIN images ", " images)
+string(APPEND text "\ninline constexpr WindowIconImage kWindowIconImages[] = {${images}};\n")
+string(APPEND text "\n}  // namespace wsdemo\n")
+file(WRITE ${OUTPUT} "${text}")
