@@ -80,6 +80,9 @@ struct ConnectOptions {
     std::chrono::milliseconds pingInterval{30000};
     ReconnectOptions reconnect;
     TlsOptions tls;
+    // Answer the server's pings, as RFC 6455 asks. Off: leave them unanswered, to test a
+    // server's timeouts (--no-auto-pong).
+    bool autoPong = true;
 };
 
 // The wait before reconnect attempt `attempt` (1-based), `random01` uniform in [0, 1): full
@@ -213,6 +216,10 @@ public:
     // nothing when closed. Throws std::invalid_argument for a code an endpoint may not send
     // or a reason over 123 bytes or not UTF-8.
     void disconnect(uint16_t code = CloseCode::kNormal, std::string reason = {});
+    // The same, misbehaving on purpose ("unsafe"): any code from 0 to 65535 (0: a close frame
+    // with no payload at all) and any reason bytes, UTF-8 or not. Throws std::invalid_argument
+    // only for a reason over 123 bytes, which no close frame can carry.
+    void disconnectUnchecked(uint16_t code, std::string reason);
 
     SendResult send(std::string text);
     SendResult sendBinary(std::string bytes);

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "wsdemo/mock_rules.h"
+
 namespace wsdemo {
 
 struct EchoServerOptions {
@@ -35,6 +37,9 @@ struct EchoServerOptions {
     // no pong comes by the end of it, it is dropped (without a close frame: the peer is not
     // answering). A client that answers pings stays. Zero: never. Whole seconds, rounded up.
     std::chrono::milliseconds idleTimeout{300000};
+    // Null: echo every message. Else answer as these say (mock_rules.h); unmatched messages
+    // are echoed.
+    std::shared_ptr<const MockRules> rules;
 };
 
 // Each echo waiting to be written counts this many bytes on top of its data (about what a
@@ -71,6 +76,9 @@ public:
     std::string url() const;
     // Any thread; as of the server thread's last service round.
     EchoServerStats stats() const;
+    // Any thread: the rules for messages, connections and timers from now on (null: echo).
+    // Replies already scheduled still go out.
+    void setRules(std::shared_ptr<const MockRules> rules);
 
     // Closes every WebSocket connection with 1001 (going away) once the message being written
     // to it is whole, waits up to a second for the closing handshakes, and ends the thread.

@@ -1,6 +1,7 @@
 // Text checks and display shared by the protocol code and the command line.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes);
 
 // Bytes as lowercase hex digits, two a byte, with `separator` between bytes.
 std::string toHex(std::string_view bytes, std::string_view separator = {});
+
+// RFC 4648 base64 with padding, as JSON Lines and HAR carry binary data.
+std::string toBase64(std::string_view bytes);
+// None for anything but canonical padded base64 (white space is not allowed either).
+std::optional<std::string> fromBase64(std::string_view text);
 
 // Text from outside (an argument, a URL, a peer) made safe to print in one line: in single
 // quotes, bytes outside printable ASCII as \xNN, cut after 60 bytes with "...".
