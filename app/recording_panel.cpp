@@ -63,7 +63,8 @@ std::string summaryLine(const std::vector<ComparedReply>& comparison) {
 
 bool inputPath(const char* label, std::string& path) {
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 6);
-    const bool entered = ImGui::InputText(label, &path, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered = ImGui::InputText(
+        label, &path, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
     noteItem(label);
     return entered;
 }
@@ -126,14 +127,16 @@ std::optional<RecordingRequest> RecordingPanel::draw(RecordingSession& session, 
 void RecordingPanel::drawSave(std::optional<RecordingRequest>& request) {
     section("Save");
     bool save = inputPath("Save to", savePath_);
-    ImGui::SameLine();
-    ImGui::TextDisabled(formatForPath(savePath_) == RecordingFormat::kHar ? "HAR" : "JSON Lines");
     ImGui::RadioButton("This connection", &scope_, 0);
     noteItem("This connection");
     ImGui::SameLine();
     ImGui::RadioButton("Every connection since start", &scope_, 1);
     noteItem("Every connection since start");
     save |= button("Save log", !savePath_.empty());
+    ImGui::SameLine();
+    const bool har = formatForPath(savePath_) == RecordingFormat::kHar;
+    ImGui::TextDisabled(har ? "as HAR 1.2" : "as JSON Lines (.har for HAR)");
+    WidgetMap::current().noteValue("save format", har ? "HAR" : "JSON Lines");
     if (save && !savePath_.empty())
         request = SaveRecordingAction{savePath_, static_cast<SaveRecordingAction::Scope>(scope_)};
 }
@@ -155,11 +158,9 @@ void RecordingPanel::drawReplay(RecordingSession& session, Theme theme,
         return;
     }
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 6);
-    ImGui::InputTextWithHint("To URL", "ws://...", &replayUrl_);
+    ImGui::InputTextWithHint("To URL", "ws://...", &replayUrl_, ImGuiInputTextFlags_AutoSelectAll);
     noteItem("To URL");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    ImGui::Combo("Pace", &pace_, "Recorded\0Fast\0Scaled\0");
-    noteItem("Pace");
+    drawPaceCombo();
     std::string paceText = pace_ == 0 ? "recorded" : pace_ == 1 ? "fast" : factor_;
     if (pace_ == 2) {
         ImGui::SameLine();
@@ -187,6 +188,19 @@ void RecordingPanel::drawReplay(RecordingSession& session, Theme theme,
     ImGui::SameLine();
     if (button("Stop", running)) request = ReplayRequest{ReplayRequest::Kind::kStop, {}, {}};
     if (replay) drawProgress(*replay);
+}
+
+void RecordingPanel::drawPaceCombo() {
+    static constexpr const char* kPaces[] = {"Recorded", "Fast", "Scaled"};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    const bool open = ImGui::BeginCombo("Pace", kPaces[pace_]);
+    noteItem("Pace");
+    if (!open) return;
+    for (int i = 0; i < 3; ++i) {
+        if (ImGui::Selectable(kPaces[i], pace_ == i)) pace_ = i;
+        noteItem(kPaces[i]);
+    }
+    ImGui::EndCombo();
 }
 
 void RecordingPanel::drawProgress(const Replay& replay) {

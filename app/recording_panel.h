@@ -38,6 +38,7 @@ private:
     void drawOpen(std::optional<RecordingRequest>& request);
     void drawReplay(RecordingSession& session, Theme theme,
                     std::optional<RecordingRequest>& request);
+    void drawPaceCombo();
     void drawProgress(const Replay& replay);
     static void drawComparison(ReplayRun& run, Theme theme);
 
