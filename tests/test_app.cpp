@@ -192,6 +192,7 @@ TEST_CASE("a recording shown takes the log's place until Back to live", "[app][r
     CHECK(screen.app.log().size() == 2);
     screen.click("Back to live");
     CHECK_FALSE(screen.app.shownRecording());
+    screen.frame();
     CHECK(screen.imgui.widgets().values().count("viewing") == 0);
     CHECK(screen.value("log rows") == "2");
 }
