@@ -537,7 +537,8 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
     if (!value.is_discarded()) return {std::move(value), {}};
     JsonErrorFinder finder;
     Json::sax_parse(text.begin(), text.end(), &finder);
-    if (finder.position >= text.size())
+    // nlohmann counts the end of the input as a character read.
+    if (finder.position > text.size())
         return {std::nullopt, fileEndsHere ? "cut off: the file ends in the middle of it"
                                            : "not JSON: it ends in the middle of a value"};
     return {std::nullopt,
