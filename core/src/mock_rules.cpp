@@ -264,8 +264,7 @@ MockReply readReply(const json& reply, std::size_t number) {
         out.delay = std::chrono::milliseconds(
             integerField(*delay, at + ".delay_ms", 0, kMaxReplyDelay.count()));
     const std::size_t forms = reply.size() - (member(reply, "delay_ms") ? 1 : 0);
-    if (forms != 1)
-        fail(at, "needs exactly one of \"text\", \"binary_hex\", \"binary_base64\"");
+    if (forms != 1) fail(at, "needs exactly one of \"text\", \"binary_hex\", \"binary_base64\"");
     if (const json* text = member(reply, "text")) {
         // nlohmann refuses a document with text that is not UTF-8: a JSON string is.
         out.data = stringField(*text, at + ".text");
@@ -343,16 +342,16 @@ MockRule readRule(const json& rule, std::size_t number) {
         out.match = readMatch(*match, out.describe);
     } else if (trigger == "connect" || trigger == "timer") {
         if (match) fail("match", "applies to \"on\": \"message\" only");
-        out.trigger = trigger == "connect" ? MockRule::Trigger::kConnect
-                                           : MockRule::Trigger::kTimer;
+        out.trigger =
+            trigger == "connect" ? MockRule::Trigger::kConnect : MockRule::Trigger::kTimer;
         out.describe = "on " + trigger;
     } else {
         fail("on", quotedJson(trigger) + " is not \"message\", \"connect\" or \"timer\"");
     }
     if (out.trigger == MockRule::Trigger::kTimer) {
         if (!every) fail("every_ms", "is missing (a timer rule needs one)");
-        out.every = std::chrono::milliseconds(integerField(
-            *every, "every_ms", kMinTimerInterval.count(), kMaxReplyDelay.count()));
+        out.every = std::chrono::milliseconds(
+            integerField(*every, "every_ms", kMinTimerInterval.count(), kMaxReplyDelay.count()));
         out.describe += " every " + std::to_string(out.every.count()) + " ms";
     } else if (every) {
         fail("every_ms", "applies to \"on\": \"timer\" only");
