@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "wsdemo/channel.h"
 #include "wsdemo/text.h"
 
 namespace wsdemo {
@@ -417,6 +418,8 @@ std::variant<MockRules, std::string> parseMockRules(std::string_view text) {
 }
 
 std::variant<MockRules, std::string> loadMockRules(const std::string& path) {
+    if (std::string why = whyUnreadable(path); !why.empty())
+        return "cannot read " + path + ": " + why;  // Before opening: a FIFO would block.
     std::ifstream file(path, std::ios::binary);
     if (!file) return "cannot read " + path + ": " + std::strerror(errno);
     std::string text;
