@@ -128,7 +128,7 @@ using Clock = std::chrono::steady_clock;
 
 // What a connection has to send, in order: an echo or a rule's reply, or a rule's action.
 struct Outgoing {
-    enum class Kind { kMessage, kClose, kDrop, kStopReading, kPing };
+    enum class Kind { kMessage, kClose, kDrop, kPing };
     Kind kind = Kind::kMessage;
     MessagePtr message;     // kMessage.
     uint16_t closeCode{};   // kClose.
@@ -488,8 +488,13 @@ void EchoServer::Service::enqueue(Session& session, Outgoing outgoing) {
 
 // The rule's replies, each due its delay after the one before, then its action. They queue
 // behind what the connection already has to send: answers leave in the order of what caused
-// them.
+// them. Stopping to read acts at once: nothing the client sends after the message that matched
+// is read, however long the replies take.
 void EchoServer::Service::enqueueRule(Session& session, const MockRule& rule) {
+    if (rule.stopReading) {
+        session.stoppedReading = true;
+        lws_rx_flow_control(session.wsi, 0);
+    }
     auto due = Clock::now();
     for (const MockReply& reply : rule.replies) {
         due += reply.delay;
@@ -506,8 +511,6 @@ void EchoServer::Service::enqueueRule(Session& session, const MockRule& rule) {
         action.text = rule.close->reason;
     } else if (rule.drop) {
         action.kind = Outgoing::Kind::kDrop;
-    } else if (rule.stopReading) {
-        action.kind = Outgoing::Kind::kStopReading;
     } else if (rule.ping) {
         action.kind = Outgoing::Kind::kPing;
         action.text = *rule.ping;
@@ -563,36 +566,31 @@ int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
     return 0;
 }
 
-// Takes the actions at the head of the queue that are due. A value: what WRITEABLE returns.
+// Takes the action at the head of the queue if it is due. A value: what WRITEABLE returns.
 std::optional<int> EchoServer::Service::actOnDue(lws* wsi, Session& session) {
-    while (!session.pending.empty()) {
-        const Outgoing& head = session.pending.front();
-        if (head.kind == Outgoing::Kind::kMessage || head.due > Clock::now()) return std::nullopt;
-        Outgoing action = popFront(session);
-        switch (action.kind) {
-            case Outgoing::Kind::kClose:
-                session.closeDue = {action.closeCode, std::move(action.text)};
-                session.closeSent = true;
-                return closeWith(wsi, session.closeDue->first, session.closeDue->second);
-            case Outgoing::Kind::kDrop:
-                return -1;  // No close reason set: lws ends TCP without a close frame.
-            case Outgoing::Kind::kStopReading:
-                session.stoppedReading = true;
-                lws_rx_flow_control(wsi, 0);
-                break;
-            case Outgoing::Kind::kPing: {
-                // One control frame a callback: lws writes it as a frame of its own.
-                std::vector<unsigned char> frame(LWS_PRE + action.text.size());
-                std::memcpy(frame.data() + LWS_PRE, action.text.data(), action.text.size());
-                if (lws_write(wsi, frame.data() + LWS_PRE, action.text.size(), LWS_WRITE_PING) <
-                    static_cast<int>(action.text.size()))
-                    return -1;
-                lws_callback_on_writable(wsi);
-                return 0;
-            }
-            case Outgoing::Kind::kMessage:
-                break;
+    if (session.pending.empty()) return std::nullopt;
+    const Outgoing& head = session.pending.front();
+    if (head.kind == Outgoing::Kind::kMessage || head.due > Clock::now()) return std::nullopt;
+    Outgoing action = popFront(session);
+    switch (action.kind) {
+        case Outgoing::Kind::kClose:
+            session.closeDue = {action.closeCode, std::move(action.text)};
+            session.closeSent = true;
+            return closeWith(wsi, session.closeDue->first, session.closeDue->second);
+        case Outgoing::Kind::kDrop:
+            return -1;  // No close reason set: lws ends TCP without a close frame.
+        case Outgoing::Kind::kPing: {
+            // One control frame a callback: lws writes it as a frame of its own.
+            std::vector<unsigned char> frame(LWS_PRE + action.text.size());
+            std::memcpy(frame.data() + LWS_PRE, action.text.data(), action.text.size());
+            if (lws_write(wsi, frame.data() + LWS_PRE, action.text.size(), LWS_WRITE_PING) <
+                static_cast<int>(action.text.size()))
+                return -1;
+            lws_callback_on_writable(wsi);
+            return 0;
         }
+        case Outgoing::Kind::kMessage:
+            break;
     }
     return std::nullopt;
 }
