@@ -27,8 +27,7 @@ void TimedSender::sent(Clock::time_point now) {
         next_.reset();
         return;
     }
-    const auto following = *next_ + plan_.every;
-    next_ = following > now ? following : now + plan_.every;
+    next_ = now + plan_.every;
 }
 
 bool TimedSender::done() const {

@@ -31,8 +31,8 @@ public:
     // Whether a send is due at `now`. The caller then sends message() and, if the channel took
     // it, calls sent(); if the send queue was full, it asks again later (the same send).
     bool due(Clock::time_point now) const;
-    // The next send is one interval after this one was due, or after `now` if it went out more
-    // than an interval late: a stalled send queue never causes a burst.
+    // The next send is due one interval after this one went out: sends are never closer than
+    // an interval, and a stalled send queue never causes a burst.
     void sent(Clock::time_point now);
 
     const std::string& message() const { return plan_.message; }

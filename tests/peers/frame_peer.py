@@ -2,13 +2,14 @@
 """A python-websockets server that reports every frame it receives, to check what a client
 puts on the wire (pongs, close frames no well-behaved client sends).
 
-Usage: /usr/bin/python3 frame_peer.py [--ping PAYLOAD]
+Usage: /usr/bin/python3 frame_peer.py [--ping PAYLOAD] [--subprotocol NAME]
 
 Prints its URL (ws://127.0.0.1:PORT/) as the first line of stdout, then one JSON line per
 frame received, as it arrives: {"opcode": 1, "hex": "6869", "at": monotonic seconds}.
 Exits at SIGTERM or when stdin reaches EOF.
 
-  --ping PAYLOAD   on each connection, send a ping with PAYLOAD, then the text "pinged"
+  --ping PAYLOAD      on each connection, send a ping with PAYLOAD, then the text "pinged"
+  --subprotocol NAME  agree to subprotocol NAME when the client offers it
 
 Text messages are echoed, except "!raw HEX", which puts those bytes on the wire as they are.
 """
@@ -34,6 +35,7 @@ class ReportingProtocol(WebSocketServerProtocol):
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ping")
+    parser.add_argument("--subprotocol")
     args = parser.parse_args()
 
     async def handler(ws, path):
@@ -47,7 +49,8 @@ async def main():
                 await ws.send(message)
 
     async with websockets.serve(handler, "127.0.0.1", 0, create_protocol=ReportingProtocol,
-                                close_timeout=1) as server:
+                                close_timeout=1,
+                                subprotocols=[args.subprotocol] if args.subprotocol else None) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"ws://127.0.0.1:{port}/", flush=True)
         loop = asyncio.get_running_loop()
