@@ -24,23 +24,41 @@ ReplayRun::ReplayRun(ReplayScript script, ReplayPace pace)
     : script_(std::move(script)), pace_(pace) {}
 
 void ReplayRun::start(Clock::time_point now) {
-    if (!startedAt_) startedAt_ = now;
+    if (startedAt_) return;
+    startedAt_ = now;
+    previousStepAt_ = now;
+}
+
+std::chrono::microseconds ReplayRun::gapBefore(std::size_t step) const {
+    const auto at = dueAt(script_, step, pace_);
+    return step == 0 ? at : std::max(at - dueAt(script_, step - 1, pace_), decltype(at){0});
+}
+
+std::optional<ReplayRun::Clock::time_point> ReplayRun::nextDueAt() const {
+    if (!startedAt_ || next_ == steps()) return std::nullopt;
+    const auto gap = gapBefore(next_);
+    if (gap.count() == 0) return *startedAt_;       // Now.
+    if (written_ < accepted_) return std::nullopt;  // The previous step is still being written.
+    return previousStepAt_ + gap;
 }
 
 MessagePtr ReplayRun::due(Clock::time_point now) const {
-    if (!startedAt_ || next_ == steps()) return nullptr;
-    if (now < *startedAt_ + dueAt(script_, next_, pace_)) return nullptr;
+    const auto at = nextDueAt();
+    if (!at || now < *at) return nullptr;
     return script_.sends[next_].message;
 }
 
-void ReplayRun::stepDone(bool accepted) {
+void ReplayRun::stepDone(bool accepted, Clock::time_point now) {
     ++next_;
-    if (accepted) ++accepted_;
+    if (accepted)
+        ++accepted_;
+    else
+        previousStepAt_ = now;
 }
 
 void ReplayRun::written(Clock::time_point now) {
     ++written_;
-    lastWrittenAt_ = now;
+    lastWrittenAt_ = previousStepAt_ = now;
 }
 
 void ReplayRun::received(MessagePtr reply, Clock::time_point now) {
@@ -57,7 +75,7 @@ bool ReplayRun::finished(Clock::time_point now) const {
 
 std::optional<ReplayRun::Clock::time_point> ReplayRun::nextWake(Clock::time_point) const {
     if (!startedAt_) return std::nullopt;
-    if (next_ < steps()) return *startedAt_ + dueAt(script_, next_, pace_);
+    if (next_ < steps()) return nextDueAt();
     if (!allWritten()) return std::nullopt;  // A MessageSent will come.
     const auto sentAt = lastWrittenAt_.value_or(*startedAt_);
     const auto silentFrom = std::max(sentAt, lastReplyAt_.value_or(sentAt));
@@ -202,7 +220,7 @@ void ReplaySession::sendDue() {
         }
         if (result != SendResult::kQueued)
             say("step " + std::to_string(run_.stepsDone() + 1) + " not sent: " + toString(result));
-        run_.stepDone(result == SendResult::kQueued);
+        run_.stepDone(result == SendResult::kQueued, Clock::now());
     }
 }
 

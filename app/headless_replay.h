@@ -25,13 +25,15 @@ public:
 
     ReplayRun(ReplayScript script, ReplayPace pace);
 
-    // The connection opened: step i is due dueAt(i) later.
+    // The connection opened. Step 0 is due dueAt(0) later; step i its paced gap
+    // (dueAt(i) - dueAt(i - 1)) after step i - 1 was written, so that no gap is shorter than
+    // paced, whatever the writes cost. A gap of zero (--pace fast) waits for nothing.
     void start(Clock::time_point now);
     // The next step's message when it is due at `now`, else null. The caller sends it, then
     // calls stepDone() (taken by the channel, or refused for good), or asks again later
     // (the send queue was full).
     MessagePtr due(Clock::time_point now) const;
-    void stepDone(bool accepted);
+    void stepDone(bool accepted, Clock::time_point now);
     void written(Clock::time_point now);  // A MessageSent of one of the steps.
     void received(MessagePtr reply, Clock::time_point now);
 
@@ -46,6 +48,9 @@ public:
 
 private:
     bool allWritten() const { return written_ == accepted_ && next_ == steps(); }
+    std::chrono::microseconds gapBefore(std::size_t step) const;
+    // When step next_ is due; none while it waits for the previous one to be written.
+    std::optional<Clock::time_point> nextDueAt() const;
 
     const ReplayScript script_;
     const ReplayPace pace_;
@@ -54,6 +59,7 @@ private:
     std::size_t accepted_ = 0;  // Steps the channel took.
     std::size_t written_ = 0;   // Of those, written to the socket.
     std::optional<Clock::time_point> lastWrittenAt_, lastReplyAt_;
+    Clock::time_point previousStepAt_;  // When step next_ - 1 was written (or refused).
     std::vector<MessagePtr> replies_;
 };
 

@@ -16,6 +16,7 @@
 
 #include "support/channel_probe.h"
 #include "support/scripted_server.h"
+#include "wsdemo/text.h"
 
 using namespace wsdemo;
 using namespace wsdemo::test;
@@ -603,15 +604,12 @@ TEST_CASE("with autoPong off, a close frame carries its own code and reason",
         CHECK_NOTHROW(peer.framesUntil(frameReport(8, "03ea")));
     }
     SECTION("ours for a message too big: 1009") {
-        ChannelProbe small(peer.url(), [] {
-            ConnectOptions smallOptions;
-            smallOptions.autoPong = false;
-            smallOptions.maxMessageBytes = 4;
-            return smallOptions;
-        }());
-        REQUIRE(small.waitForOpen());
-        small.channel().send("12345");
-        CHECK_NOTHROW(peer.framesUntil(frameReport(8, "03f1")));
+        FramePeer greeter({"--ping", "x"});  // Then sends "pinged": 6 bytes.
+        ConnectOptions smallOptions;
+        smallOptions.autoPong = false;
+        smallOptions.maxMessageBytes = 4;
+        ChannelProbe small(greeter.url(), smallOptions);
+        CHECK_NOTHROW(greeter.framesUntil(frameReport(8, "03f1" + toHex("message too big"))));
     }
 }
 

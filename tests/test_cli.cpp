@@ -288,9 +288,10 @@ TEST_CASE("--every and --message go together, --times with them", "[cli][timed]"
     CHECK(timed.timedEvery == 200ms);
     CHECK(timed.timedMessage == "tick");
     CHECK(timed.timedTimes == 3u);
-    CHECK_FALSE(accepted({"--headless", "--every", "5", "--message", ""}).timedTimes);
-    CHECK(accepted({"--headless", "--every", "5", "--message", ""}).timedMessage.empty());
+    CHECK_FALSE(accepted({"--headless", "--every", "5", "--message", "m"}).timedTimes);
 
+    CHECK_THAT(refused({"--headless", "--every", "1", "--message", ""}),
+               Catch::Equals("option '--message' needs a text message"));
     CHECK_THAT(refused({"--headless", "--every", "1"}),
                Catch::Equals("--every needs --message too"));
     CHECK_THAT(refused({"--headless", "--message", "m"}),
