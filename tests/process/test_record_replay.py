@@ -240,6 +240,17 @@ class RecordReplayTests(WsdemoTestCase):
         self.assertSaid(process, f"^wsdemo: {re.escape(str(path))}: line 2: ")
         self.assertSaid(process, "nothing to replay")
 
+    def test_a_recording_that_cannot_be_written_is_said_and_the_connection_goes_on(self):
+        peer = Peer(self.addCleanup)
+        for name in ("x.jsonl", "x.har"):
+            with self.subTest(format=name):
+                path = self.dir / "missing" / name
+                process = self.run_headless(peer.url(), "--record", str(path), lines=["hi"])
+                self.assertEqual(process.stdout.lines, ["hi"])
+                said = [line for line in process.stderr.lines if "not recording" in line]
+                self.assertEqual(len(said), 1, process.report())
+                self.assertIn(str(path), said[0])
+
     # ---- Timed messages ----
 
     def test_every_sends_exactly_times_messages_spaced_by_the_interval(self):
