@@ -23,9 +23,10 @@ void HeadlessRecording::add(const ChannelEvent& event, bool timed) {
     recorder_.add(event, WallClock::now(), timed);
     if (format_ == RecordingFormat::kHar) {
         if (recorder_.cutShort() && !std::exchange(cutShortSaid_, true))
-            say("the recording " + path_ + " stopped short at " +
+            say(path_ + ": the recording stopped at its limit of " +
                 std::to_string(recorder_.limits().maxEvents) + " events or " +
-                std::to_string(recorder_.limits().maxBytes) + " bytes (its limits)");
+                std::to_string(recorder_.limits().maxBytes >> 20) +
+                " MiB of message data: later events were left out");
         return;
     }
     // JSON Lines: the Recorder only converts; the writer keeps nothing and applies the limits.

@@ -251,6 +251,19 @@ class RecordReplayTests(WsdemoTestCase):
                 self.assertEqual(len(said), 1, process.report())
                 self.assertIn(str(path), said[0])
 
+    def test_a_recording_cut_short_by_its_limit_says_so_once(self):
+        peer = Peer(self.addCleanup)
+        for name in ("long.jsonl", "long.har"):
+            with self.subTest(format=name):
+                path = self.dir / name
+                lines = [str(i) for i in range(5000)]  # 10002 events: open, 2 a line, close.
+                process = self.run_headless(peer.url(), "--record", str(path), lines=lines)
+                self.assertEqual(len(process.stdout.lines), 5000)
+                said = [line for line in process.stderr.lines if "10000" in line]
+                self.assertEqual(len(said), 1, process.report())
+                if name.endswith(".jsonl"):
+                    self.assertEqual(len(path.read_text().splitlines()), 1 + 10000)
+
     # ---- Timed messages ----
 
     def test_every_sends_exactly_times_messages_spaced_by_the_interval(self):
