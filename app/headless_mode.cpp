@@ -429,10 +429,12 @@ int HeadlessSession::pollTimeoutMs() const {
 
 int HeadlessSession::finish(const ChannelStatus& status) const {
     // A closing handshake that completed with the code asked for: 1000, or what /close said.
+    // With --unsafe, whatever the peer answers a close it may have to refuse (1002 for 1005,
+    // 1005 for an empty close frame): the handshake we started completed.
     const bool normal = status.failure == FailureStage::kNone && status.error.empty() &&
                         (status.closeCode == CloseCode::kNormal ||
                          (closeRequested_ && status.closedBy == CloseInitiator::kClient &&
-                          status.closeCode == closeCode_));
+                          (status.closeCode == closeCode_ || closeUnchecked_)));
     if (!closeRequested_ || !normal) say(describeStatus(status));
     if (const auto unsent = unsent_ + status.unsentMessages) {
         say(std::to_string(unsent) + " line(s) were not sent");

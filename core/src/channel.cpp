@@ -380,6 +380,7 @@ void Channel::disconnect(uint16_t code, std::string reason) {
     disconnectUnchecked(code, std::move(reason));
 }
 
+// Code 0 sends a close frame with no payload, so a reason given with it goes nowhere.
 void Channel::disconnectUnchecked(uint16_t code, std::string reason) {
     if (reason.size() > kMaxCloseReason)
         throw std::invalid_argument("a close reason must be at most 123 bytes");
