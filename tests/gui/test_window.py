@@ -11,6 +11,9 @@ Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENAR
   unicode   Cyrillic, CJK and emoji from the peer are drawn with no '?'.
   restart   the window size and the URL history survive a restart.
   scale     at Xft.dpi 192 (content scale 2) fonts and widgets are twice the size.
+  record    send two messages, Save log to a .jsonl (its lines checked), Open it (its rows
+            and the banner in the log), Replay it to the peer (which gets both again; the
+            comparison says 2 same).
 """
 
 import json
@@ -198,6 +201,72 @@ def scale(app, peer, out, workdir):
     return f"content scale 2, URL input {height:g} px high"
 
 
+def retype(app, label, text):
+    """Replaces the text of the input labelled `label`, as Ctrl+A and typing do."""
+    app.click(label)
+    wait_for(f"the {label} input to take the typing", lambda: app.value("active") == label,
+             app=app.process)
+    app.key("ctrl+a")
+    app.type(text)
+
+
+def send_by_typing(app, text):
+    app.click("Message")
+    wait_for("the message input to take the typing",
+             lambda: app.value("active") == "Message", app=app.process)
+    app.type(text)
+    app.key("Return")
+
+
+def record(app, peer, out, workdir):
+    connect_by_typing(app, peer)
+    for text in ("first", "second"):
+        send_by_typing(app, text)
+        wait_for(f"the peer to receive {text}", lambda: peer.received[-1:] == [text],
+                 app=app.process)
+    wait_for("both echoes in the log", lambda: log_rows(app) >= 4, app=app.process)
+
+    app.click("Record")
+    path = workdir / "session.jsonl"
+    retype(app, "Save to", str(path))
+    wait_for("the JSON Lines format named", lambda: app.value("save format") == "JSON Lines",
+             app=app.process)
+    app.click("Save log")
+    wait_for("the save reported",
+             lambda: (app.value("record status") or "").startswith("Saved"), app=app.process)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    if lines[0].get("format") != "wsdemo-recording":
+        raise TestFailure(f"the first line is {lines[0]}, not the format's header")
+    messages = [(line["dir"], line.get("text")) for line in lines
+                if line.get("event") == "message"]
+    expected = [("send", "first"), ("receive", "first"), ("send", "second"),
+                ("receive", "second")]
+    if messages != expected:
+        raise TestFailure(f"the file's messages are {messages}, expected {expected}")
+    if not any(line.get("event") == "open" and line.get("url") == peer.url for line in lines):
+        raise TestFailure(f"no open event with {peer.url} in {lines}")
+
+    retype(app, "File", str(path))
+    app.click("Open")
+    wait_for("the banner over the recording",
+             lambda: (app.value("viewing") or "").startswith(f"Viewing {path} (read-only)"),
+             app=app.process)
+    wait_for("the recording's rows in the log", lambda: log_rows(app) == len(lines) - 1,
+             app=app.process)
+
+    app.click("Replay")
+    wait_for("the peer to receive both again",
+             lambda: peer.received == ["first", "second", "first", "second"], app=app.process)
+    wait_for("the comparison to say 2 same",
+             lambda: (app.value("comparison") or "").startswith("2 same, 0 different"),
+             app=app.process)
+    wait_for("the replay done",
+             lambda: (app.value("replay progress") or "").endswith("done"), app=app.process)
+    app.screenshot(out / "record.png")
+    app.close()
+    return f"{len(lines) - 1} events saved and opened, replayed: {app.value('comparison')}"
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(f"usage: {sys.argv[0]} WSDEMO_BINARY OUTPUT_DIR SCENARIO")
@@ -222,7 +291,8 @@ def main():
                     result = restart(binary, xvfb, peer, out, workdir, config_home)
                 else:
                     app = App(binary, xvfb, workdir, config_home)
-                    result = {"session": session, "unicode": unicode, "scale": scale}[scenario](
+                    result = {"session": session, "unicode": unicode, "scale": scale,
+                              "record": record}[scenario](
                         app, peer, out, workdir)
             except FAILURES as failure:
                 print(f"FAIL: {scenario}: {failure}", file=sys.stderr)
