@@ -20,21 +20,21 @@
 
 namespace wsdemo {
 
-ReplayRun::ReplayRun(ReplayScript script, ReplayPace pace)
+PacedReplay::PacedReplay(ReplayScript script, ReplayPace pace)
     : script_(std::move(script)), pace_(pace) {}
 
-void ReplayRun::start(Clock::time_point now) {
+void PacedReplay::start(Clock::time_point now) {
     if (startedAt_) return;
     startedAt_ = now;
     previousStepAt_ = now;
 }
 
-std::chrono::microseconds ReplayRun::gapBefore(std::size_t step) const {
+std::chrono::microseconds PacedReplay::gapBefore(std::size_t step) const {
     const auto at = dueAt(script_, step, pace_);
     return step == 0 ? at : std::max(at - dueAt(script_, step - 1, pace_), decltype(at){0});
 }
 
-std::optional<ReplayRun::Clock::time_point> ReplayRun::nextDueAt() const {
+std::optional<PacedReplay::Clock::time_point> PacedReplay::nextDueAt() const {
     if (!startedAt_ || next_ == steps()) return std::nullopt;
     const auto gap = gapBefore(next_);
     if (gap.count() == 0) return *startedAt_;       // Now.
@@ -42,13 +42,13 @@ std::optional<ReplayRun::Clock::time_point> ReplayRun::nextDueAt() const {
     return previousStepAt_ + gap;
 }
 
-MessagePtr ReplayRun::due(Clock::time_point now) const {
+MessagePtr PacedReplay::due(Clock::time_point now) const {
     const auto at = nextDueAt();
     if (!at || now < *at) return nullptr;
     return script_.sends[next_].message;
 }
 
-void ReplayRun::stepDone(bool accepted, Clock::time_point now) {
+void PacedReplay::stepDone(bool accepted, Clock::time_point now) {
     ++next_;
     if (accepted)
         ++accepted_;
@@ -56,24 +56,24 @@ void ReplayRun::stepDone(bool accepted, Clock::time_point now) {
         previousStepAt_ = now;
 }
 
-void ReplayRun::written(Clock::time_point now) {
+void PacedReplay::written(Clock::time_point now) {
     ++written_;
     lastWrittenAt_ = previousStepAt_ = now;
 }
 
-void ReplayRun::received(MessagePtr reply, Clock::time_point now) {
+void PacedReplay::received(MessagePtr reply, Clock::time_point now) {
     replies_.push_back(std::move(reply));
     lastReplyAt_ = now;
 }
 
-bool ReplayRun::finished(Clock::time_point now) const {
+bool PacedReplay::finished(Clock::time_point now) const {
     if (!startedAt_ || !allWritten()) return false;
     if (replies_.size() >= script_.replies.size()) return true;
     const auto next = nextWake(now);
     return next && now >= *next;
 }
 
-std::optional<ReplayRun::Clock::time_point> ReplayRun::nextWake(Clock::time_point) const {
+std::optional<PacedReplay::Clock::time_point> PacedReplay::nextWake(Clock::time_point) const {
     if (!startedAt_) return std::nullopt;
     if (next_ < steps()) return nextDueAt();
     if (!allWritten()) return std::nullopt;  // A MessageSent will come.
@@ -82,13 +82,13 @@ std::optional<ReplayRun::Clock::time_point> ReplayRun::nextWake(Clock::time_poin
     return std::min(silentFrom + kSilence, sentAt + kMaxWait);
 }
 
-std::vector<ComparedReply> ReplayRun::compare() const {
+std::vector<ComparedReply> PacedReplay::compare() const {
     return compareReplies(script_.replies, replies_);
 }
 
 namespace {
 
-using Clock = ReplayRun::Clock;
+using Clock = PacedReplay::Clock;
 constexpr int kRetryMs = 10;  // While the send queue is full.
 constexpr auto kCloseTimeout = std::chrono::seconds(3);
 
@@ -135,7 +135,7 @@ void useRecordedRequest(const RecordedConnection& request, ConnectOptions& optio
 
 class ReplaySession {
 public:
-    ReplaySession(Channel& channel, const WakePipe& wake, int signalFd, ReplayRun& run,
+    ReplaySession(Channel& channel, const WakePipe& wake, int signalFd, PacedReplay& run,
                   HeadlessRecording* recording)
         : channel_(channel), wake_(wake), signalFd_(signalFd), run_(run), recording_(recording) {}
 
@@ -151,7 +151,7 @@ private:
     Channel& channel_;
     const WakePipe& wake_;
     const int signalFd_;
-    ReplayRun& run_;
+    PacedReplay& run_;
     HeadlessRecording* const recording_;
     bool opened_ = false;
     bool closeRequested_ = false;
@@ -273,7 +273,7 @@ int runReplay(const CommandLine& command, int signalFd) {
 
     std::optional<HeadlessRecording> recording;
     if (!command.recordPath.empty()) recording.emplace(command.recordPath);
-    ReplayRun run(std::move(*script), command.pace);
+    PacedReplay run(std::move(*script), command.pace);
     const WakePipe wake;
     ChannelLimits limits;
     limits.closeTimeout = kCloseTimeout;

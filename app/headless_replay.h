@@ -14,8 +14,11 @@
 namespace wsdemo {
 
 // One replay as a model driven by the clock its caller passes in: which step is due, and when
-// the wait for the replies is over.
-class ReplayRun {
+// the wait for the replies is over. Unlike the window's ReplayRun (replay_run.h), which counts
+// every step's time from the start, each gap here counts from the previous step's write, so that
+// a paced gap is never shorter than recorded (--headless replays are regression tests), and
+// the wait is bounded (kMaxWait).
+class PacedReplay {
 public:
     using Clock = std::chrono::steady_clock;
     // After the last send was written, the replies are waited for until as many as recorded
@@ -23,7 +26,7 @@ public:
     static constexpr std::chrono::milliseconds kSilence{2000};
     static constexpr std::chrono::milliseconds kMaxWait{30000};
 
-    ReplayRun(ReplayScript script, ReplayPace pace);
+    PacedReplay(ReplayScript script, ReplayPace pace);
 
     // The connection opened. Step 0 is due dueAt(0) later; step i its paced gap
     // (dueAt(i) - dueAt(i - 1)) after step i - 1 was written, so that no gap is shorter than

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using Clock = ReplayRun::Clock;
+using Clock = PacedReplay::Clock;
 const Clock::time_point kOpen{};
 
 MessagePtr text(std::string data) {
@@ -33,14 +33,14 @@ ReplayPace pace(ReplayPace::Kind kind, double factor = 1.0) {
 }  // namespace
 
 TEST_CASE("a replay sends nothing before the connection opens", "[replay]") {
-    ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
+    PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
     CHECK_FALSE(run.due(kOpen + 1h));
     CHECK_FALSE(run.nextWake(kOpen));
     CHECK_FALSE(run.finished(kOpen + 1h));
 }
 
 TEST_CASE("at the recorded pace a gap counts from the previous step's write", "[replay]") {
-    ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
+    PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
     run.start(kOpen);
     REQUIRE(run.due(kOpen));
     CHECK(run.due(kOpen)->data == "a");
@@ -56,7 +56,7 @@ TEST_CASE("at the recorded pace a gap counts from the previous step's write", "[
 
 TEST_CASE("a factor shortens the gaps, fast waits for nothing", "[replay]") {
     SECTION("ten times as fast") {
-        ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kScaled, 10));
+        PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kScaled, 10));
         run.start(kOpen);
         run.stepDone(true, kOpen);
         run.written(kOpen);
@@ -64,7 +64,7 @@ TEST_CASE("a factor shortens the gaps, fast waits for nothing", "[replay]") {
         CHECK(run.due(kOpen + 50ms));
     }
     SECTION("fast: the next step is due as soon as the last was taken") {
-        ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kFast));
+        PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kFast));
         run.start(kOpen);
         run.stepDone(true, kOpen);
         CHECK(run.due(kOpen));
@@ -72,7 +72,7 @@ TEST_CASE("a factor shortens the gaps, fast waits for nothing", "[replay]") {
 }
 
 TEST_CASE("the wait for replies ends with as many as recorded, or 2 s of silence", "[replay]") {
-    ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kFast));
+    PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kFast));
     run.start(kOpen);
     run.stepDone(true, kOpen);
     run.stepDone(true, kOpen);
@@ -88,7 +88,7 @@ TEST_CASE("the wait for replies ends with as many as recorded, or 2 s of silence
         CHECK(allSame(run.compare()));
     }
     SECTION("silence after the last reply") {
-        CHECK(run.nextWake(kOpen + 3ms) == kOpen + 3ms + ReplayRun::kSilence);
+        CHECK(run.nextWake(kOpen + 3ms) == kOpen + 3ms + PacedReplay::kSilence);
         CHECK_FALSE(run.finished(kOpen + 2002ms));
         CHECK(run.finished(kOpen + 2003ms));
         const auto comparison = run.compare();
@@ -100,7 +100,7 @@ TEST_CASE("the wait for replies ends with as many as recorded, or 2 s of silence
 TEST_CASE("replies that keep coming are waited for 30 s at most", "[replay]") {
     ReplayScript script = twoSteps();
     script.replies.assign(100, text("x"));
-    ReplayRun run(script, pace(ReplayPace::Kind::kFast));
+    PacedReplay run(script, pace(ReplayPace::Kind::kFast));
     run.start(kOpen);
     run.stepDone(true, kOpen);
     run.stepDone(true, kOpen);
@@ -112,7 +112,7 @@ TEST_CASE("replies that keep coming are waited for 30 s at most", "[replay]") {
 }
 
 TEST_CASE("a step the channel refused is not waited for", "[replay]") {
-    ReplayRun run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
+    PacedReplay run(twoSteps(), pace(ReplayPace::Kind::kRecorded));
     run.start(kOpen);
     run.stepDone(false, kOpen + 1ms);  // Too large, say.
     CHECK(run.due(kOpen + 501ms));

@@ -17,7 +17,7 @@ TimedSender every200ms(std::optional<uint64_t> times) {
 
 }  // namespace
 
-TEST_CASE("nothing is due before the connection opens", "[timed]") {
+TEST_CASE("no timed message is due before the connection opens", "[timed]") {
     TimedSender sender = every200ms(3);
     CHECK_FALSE(sender.running());
     CHECK_FALSE(sender.due(kStart + 1h));
