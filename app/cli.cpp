@@ -18,6 +18,7 @@ using std::chrono::milliseconds;
 // A message size is held in memory whole: a gigabyte is already more than a demo should take.
 constexpr std::size_t kMaxMessageSizeLimit = std::size_t{1} << 30;
 constexpr uint64_t kMaxReconnectsLimit = 1000000;
+constexpr uint64_t kMaxTimedTimes = 1000000000;
 
 // Where an option applies. The help groups options by it and the parser refuses an option
 // outside it, so that the two cannot disagree.
@@ -55,6 +56,8 @@ constexpr SecondsRange kConnectTimeoutRange{milliseconds(1), milliseconds(600000
                                             "seconds from 0.001 to 600, such as 0.5 or 10"};
 constexpr SecondsRange kPingIntervalRange{milliseconds(1), milliseconds(3600000), true,
                                           "0 (off) or seconds from 0.001 to 3600, such as 0.5"};
+constexpr SecondsRange kEveryRange{milliseconds(1), milliseconds(86400000), false,
+                                   "seconds from 0.001 to 86400, such as 0.5 or 10"};
 constexpr SecondsRange kIdleTimeoutRange{milliseconds(1), milliseconds(86400000), true,
                                          "0 (never) or seconds from 0.001 to 86400"};
 
@@ -125,6 +128,7 @@ private:
     std::string readEchoServerOptions(CommandLine& command) const;
     std::string readMaxMessageSize(CommandLine& command) const;
     std::string readRules(CommandLine& command) const;
+    std::string readHeadlessOptions(CommandLine& command) const;
 
     // Each is empty when the option is not given or is valid, else the error line.
     static std::string invalid(const CLI::Option* option, const std::string& why);
@@ -142,9 +146,9 @@ private:
     std::vector<Declared> declared_;
     CLI::Option *positionalUrl_, *help_, *version_, *headless_, *echoServer_;
     CLI::Option *url_, *subprotocol_, *header_, *origin_, *connectTimeout_, *pingInterval_,
-        *noCompression_, *reconnect_, *maxReconnects_;
+        *noCompression_, *reconnect_, *maxReconnects_, *noAutoPong_;
     CLI::Option *ca_, *cert_, *key_, *noVerifyCertificate_, *noVerifyHostname_;
-    CLI::Option* slash_;
+    CLI::Option *slash_, *unsafe_, *record_, *replay_, *pace_, *every_, *message_, *times_;
     CLI::Option *port_, *bind_, *tlsCert_, *tlsKey_, *idleTimeout_, *rules_;
     CLI::Option *stats_, *redrawContinuously_;
     CLI::Option *maxMessageSize_, *verbose_;
@@ -209,6 +213,9 @@ Parser::Parser()
                       "jitter); never after a close we asked for");
     maxReconnects_ = value("--max-reconnects", "N", "a number of attempts", Scope::kClient,
                            "with --reconnect: at most N attempts in a row");
+    noAutoPong_ = flag("--no-auto-pong", Scope::kClient,
+                       "leave the server's pings unanswered (to test its\n"
+                       "timeouts); our own keepalive pings go on");
 
     ca_ = value("--ca", "FILE", "a file", Scope::kTls,
                 "trust the CA certificates in this PEM file instead\n"
@@ -228,6 +235,34 @@ Parser::Parser()
                   "stdin lines /ping [payload], /pong [payload] and\n"
                   "/close [code [reason]] send control frames;\n"
                   "//text sends /text");
+    unsafe_ = flag("--unsafe", Scope::kHeadless,
+                   "with --slash: /close takes any code from 0 to\n"
+                   "65535 (0: a close frame with no payload) and any\n"
+                   "reason bytes, as no well-behaved client sends");
+    record_ = value("--record", "FILE", "a file name", Scope::kHeadless,
+                    "record every connection to FILE: JSON Lines, or\n"
+                    "HAR 1.2 if the name ends in .har");
+    replay_ = value("--replay", "FILE", "a file", Scope::kHeadless,
+                    "send the messages a recording (JSON Lines or HAR)\n"
+                    "sent, to URL or else the recorded one; then wait\n"
+                    "for as many replies as recorded (or 2 s of\n"
+                    "silence), print each as same, different, missing\n"
+                    "or extra, and exit 1 if any is not the same.\n"
+                    "stdin is not read");
+    pace_ = value("--pace", "PACE", "recorded, fast or a factor", Scope::kHeadless,
+                  "with --replay: recorded (the default), fast (as\n"
+                  "fast as the send queue allows) or a factor such\n"
+                  "as 10 (ten times as fast) or 0.5");
+    every_ = value("--every", "SECONDS", "a number of seconds", Scope::kHeadless,
+                   "send --message every SECONDS while connected (the\n"
+                   "first SECONDS after the open), stdin as well; a\n"
+                   "disconnect stops it. At the end of stdin, go on\n"
+                   "until --times is reached (without --times, until\n"
+                   "Ctrl+C or a disconnect)");
+    message_ = value("--message", "TEXT", "a text message", Scope::kHeadless,
+                     "the text message that --every sends");
+    times_ = value("--times", "N", "a number of times", Scope::kHeadless,
+                   "with --every: stop after N messages");
 
     port_ = value("--port", "N", "a port number", Scope::kEchoServer,
                   "listen on this port (default 0: any free port)");
@@ -332,7 +367,9 @@ CommandLineResult Parser::parse(int argc, const char* const argv[]) {
         if (std::string error = (this->*read)(command); !error.empty()) return error;
     if (std::string error = readClientOptions(command.connect); !error.empty()) return error;
     if (std::string error = readTlsOptions(command.connect.tls); !error.empty()) return error;
+    if (std::string error = readHeadlessOptions(command); !error.empty()) return error;
     command.slash = given(slash_);
+    command.unsafe = given(unsafe_);
     command.verbose = given(verbose_);
     command.stats = given(stats_);
     command.redrawContinuously = given(redrawContinuously_);
@@ -421,6 +458,20 @@ std::string Parser::checkPairs() const {
             return one->get_name() + " needs " + other->get_name() + " too";
     if (given(maxReconnects_) && !given(reconnect_))
         return std::string("--max-reconnects only applies with --reconnect");
+    const std::pair<const CLI::Option*, const CLI::Option*> onlyWith[] = {
+        {unsafe_, slash_}, {pace_, replay_}, {times_, every_}};
+    for (const auto& [one, other] : onlyWith)
+        if (given(one) && !given(other))
+            return one->get_name() + " only applies with " + other->get_name();
+    for (const auto& [one, other] : {std::pair{every_, message_}, std::pair{message_, every_}})
+        if (given(one) && !given(other))
+            return one->get_name() + " needs " + other->get_name() + " too";
+    if (given(replay_) && given(every_))
+        return std::string("--replay and --every cannot be combined");
+    if (given(replay_) && given(slash_))
+        return std::string(
+            "--replay and --slash cannot be combined: stdin is not read while "
+            "replaying");
     return {};
 }
 
@@ -470,6 +521,33 @@ std::string Parser::readRules(CommandLine& command) const {
     return {};
 }
 
+std::string Parser::readHeadlessOptions(CommandLine& command) const {
+    if (given(record_)) command.recordPath = valueOf(record_);
+    if (std::string error = readPath(replay_, command.replayPath); !error.empty()) return error;
+    if (given(pace_)) {
+        auto pace = parsePace(valueOf(pace_));
+        if (const auto* why = std::get_if<std::string>(&pace)) return invalid(pace_, *why);
+        command.pace = std::get<ReplayPace>(pace);
+    }
+    if (std::string error = readSeconds(every_, kEveryRange, command.timedEvery); !error.empty())
+        return error;
+    if (given(message_)) {
+        const std::string& text = valueOf(message_);
+        if (!isValidUtf8(text)) return invalid(message_, "not valid UTF-8");
+        if (text.size() > command.maxMessageBytes)
+            return invalid(message_, "longer than the largest message (" +
+                                         std::to_string(command.maxMessageBytes) + " bytes)");
+        command.timedMessage = text;
+    }
+    if (given(times_)) {
+        const auto times = parseUnsigned(valueOf(times_), kMaxTimedTimes);
+        if (!times || *times == 0)
+            return invalid(times_, "expected a number from 1 to " + std::to_string(kMaxTimedTimes));
+        command.timedTimes = *times;
+    }
+    return {};
+}
+
 std::string Parser::readClientOptions(ConnectOptions& connect) const {
     for (const std::string& name : subprotocol_->results()) {
         if (std::string why = checkSubprotocol(name); !why.empty())
@@ -494,6 +572,7 @@ std::string Parser::readClientOptions(ConnectOptions& connect) const {
           readSeconds(pingInterval_, kPingIntervalRange, connect.pingInterval)})
         if (!error.empty()) return error;
     connect.compression = !given(noCompression_);
+    connect.autoPong = !given(noAutoPong_);
     connect.reconnect.enabled = given(reconnect_);
     if (given(maxReconnects_)) {
         const auto attempts = parseUnsigned(valueOf(maxReconnects_), kMaxReconnectsLimit);

@@ -10,6 +10,7 @@
 
 #include "wsdemo/channel.h"
 #include "wsdemo/mock_rules.h"
+#include "wsdemo/replay.h"
 
 namespace wsdemo {
 
@@ -21,6 +22,19 @@ struct CommandLine {
     std::optional<std::string> url;
     ConnectOptions connect;  // Every client option (the window and --headless).
     bool slash = false;      // --headless: stdin lines starting with '/' are commands.
+    bool unsafe = false;     // --slash: /close takes any code and reason bytes.
+    // --headless: record every connection to this file (JSON Lines, or HAR if it ends in .har).
+    std::string recordPath;
+    // --headless: replay this recording's sent messages (to `url`, or the recorded URL when
+    // none is given) at `pace`, then compare the replies. Exclusive with timed messages and
+    // stdin.
+    std::string replayPath;
+    ReplayPace pace;
+    // --headless: send timedMessage every timedEvery (zero: no timed messages), at most
+    // timedTimes times (none: until Ctrl+C or a disconnect).
+    std::chrono::milliseconds timedEvery{0};
+    std::string timedMessage;
+    std::optional<uint64_t> timedTimes;
     // --echo-server only.
     uint16_t port = 0;  // 0 picks a free port.
     std::string bindAddress = "127.0.0.1";

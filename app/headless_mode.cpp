@@ -18,11 +18,15 @@
 #include <string>
 #include <utility>
 
+#include "headless_io.h"
+#include "headless_recording.h"
+#include "headless_replay.h"
 #include "line_splitter.h"
 #include "modes.h"
 #include "slash_command.h"
 #include "startup.h"
 #include "status_text.h"
+#include "timed_sender.h"
 #include "wsdemo/channel.h"
 #include "wsdemo/text.h"
 
@@ -40,65 +44,22 @@ constexpr auto kCloseTimeout = 3s;
 // While the send queue is full, how often to offer the next line again.
 constexpr int kRetryMs = 10;
 
-// Makes poll() return when the channel's worker has news: its wake hook writes a byte here.
-class WakePipe {
-public:
-    WakePipe() {
-        if (pipe2(fds_, O_NONBLOCK | O_CLOEXEC) != 0) throw std::runtime_error("pipe2() failed");
-    }
-    ~WakePipe() {
-        close(fds_[0]);
-        close(fds_[1]);
-    }
-    WakePipe(const WakePipe&) = delete;
-    WakePipe& operator=(const WakePipe&) = delete;
-
-    int fd() const { return fds_[0]; }
-    // Called on the worker thread. A full pipe already holds a wake-up, so EAGAIN is fine.
-    void notify() const {
-        const char byte = 0;
-        [[maybe_unused]] const ssize_t written = write(fds_[1], &byte, 1);
-    }
-    void drain() const {
-        char buffer[256];
-        while (read(fds_[0], buffer, sizeof buffer) > 0) {
-        }
-    }
-
-private:
-    int fds_[2];
-};
-
-void printMessage(const Message& message) {
-    if (message.type == Message::Type::kText) {
-        std::fwrite(message.data.data(), 1, message.data.size(), stdout);
-    } else {
-        std::printf("[binary %zu bytes] %s", message.data.size(), toHex(message.data).c_str());
-    }
-    std::putchar('\n');
-}
-
-void say(const std::string& line) {
-    std::fprintf(stderr, "wsdemo: %s\n", line.c_str());
-}
-
-template <class... Handlers>
-struct Overloaded : Handlers... {
-    using Handlers::operator()...;
-};
-template <class... Handlers>
-Overloaded(Handlers...) -> Overloaded<Handlers...>;
-
 class HeadlessSession {
 public:
     HeadlessSession(Channel& channel, const WakePipe& wake, int signalFd,
-                    const CommandLine& command)
+                    const CommandLine& command, HeadlessRecording* recording)
         : channel_(channel),
+          recording_(recording),
           wake_(wake),
           signalFd_(signalFd),
           slash_(command.slash),
+          unsafe_(command.unsafe),
           maxLineBytes_(command.maxMessageBytes),
-          lines_(command.maxMessageBytes) {}
+          lines_(command.maxMessageBytes) {
+        if (command.timedEvery.count() > 0)
+            timed_.emplace(
+                TimedSender::Plan{command.timedMessage, command.timedEvery, command.timedTimes});
+    }
 
     int run();
 
@@ -106,6 +67,10 @@ private:
     std::optional<int> handleEvents();
     void onStateChanged(std::uint64_t connection, const ChannelStatus& status);
     void onSignals();
+    void sendTimed();
+    bool takeTimedFlag();
+    void onSent(bool timed);
+    bool timedGoingOn() const;
     void readStdin();
     void sendLines();
     void submit(std::string line);
@@ -115,12 +80,15 @@ private:
     void requestClose();
     void maybeClose();
     int pollTimeoutMs() const;
+    Clock::time_point replyWaitStart() const;
     int finish(const ChannelStatus& status) const;
 
     Channel& channel_;
+    HeadlessRecording* const recording_;  // --record, or null.
     const WakePipe& wake_;
     const int signalFd_;
     const bool slash_;
+    const bool unsafe_;
     const std::size_t maxLineBytes_;
 
     // The connection as its events told it.
@@ -139,11 +107,18 @@ private:
     std::optional<Clock::time_point> inputEnded_;  // No more lines will be taken.
     uint16_t closeCode_ = CloseCode::kNormal;      // What to close with: /close may change it.
     std::string closeReason_;
+    bool closeUnchecked_ = false;  // --unsafe /close: disconnectUnchecked().
     bool closeRequested_ = false;
     std::uint64_t lineNumber_ = 0;
     std::uint64_t sent_ = 0;
     std::uint64_t received_ = 0;
     std::uint64_t unsent_ = 0;
+
+    // --every: timed messages, and for each text message queued, in order, whether it is one.
+    std::optional<TimedSender> timed_;
+    std::deque<bool> queuedTimed_;
+    std::optional<Clock::time_point> lastTimedAt_;  // When the last timed message was queued.
+    std::uint64_t timedSent_ = 0;                   // Written to the socket.
 };
 
 int HeadlessSession::run() {
@@ -155,6 +130,7 @@ int HeadlessSession::run() {
             submit(std::move(line));
             sendLines();
         }
+        sendTimed();
         maybeClose();
 
         pollfd fds[3] = {
@@ -175,6 +151,8 @@ int HeadlessSession::run() {
 // Prints what arrived; returns the exit status once the connection has ended for good.
 std::optional<int> HeadlessSession::handleEvents() {
     for (const ChannelEvent& event : channel_.drainEvents()) {
+        const bool timed = std::holds_alternative<MessageSent>(event.what) && takeTimedFlag();
+        if (recording_) recording_->add(event, timed);
         std::visit(Overloaded{
                        [&](const StateChanged& changed) {
                            onStateChanged(event.connection, changed.status);
@@ -183,6 +161,7 @@ std::optional<int> HeadlessSession::handleEvents() {
                            printMessage(*received.message);
                            ++received_;
                        },
+                       [&](const MessageSent&) { onSent(timed); },
                        [&](const ReconnectScheduled& reconnect) {
                            reconnectDue_ = true;
                            say(describeReconnect(reconnect));
@@ -218,12 +197,18 @@ void HeadlessSession::onStateChanged(std::uint64_t connection, const ChannelStat
             return;
         case ReadyState::kOpen:
             openedAt_ = Clock::now();
+            if (timed_) timed_->start(*openedAt_);
             queueFullSaid_ = false;
             say(describeStatus(status));
             return;
         case ReadyState::kClosing:
             return;
         case ReadyState::kClosed:
+            if (timed_ && timed_->running()) {
+                timed_->stop();
+                say("timed messages stopped by the disconnect after " +
+                    std::to_string(timed_->count()));
+            }
             openedAt_.reset();
             ourPings_.clear();
             closed_ = status;
@@ -243,9 +228,51 @@ void HeadlessSession::onSignals() {
             std::_Exit(ExitStatus::kFailure);
         }
         say("interrupted, closing the connection");
+        closeUnchecked_ = false;
         endInput(CloseCode::kNormal, {});
         requestClose();
     }
+}
+
+// --every: the next timed message, when due. A full send queue leaves it due (tried again at
+// the next wake-up, kRetryMs at most).
+void HeadlessSession::sendTimed() {
+    const auto now = Clock::now();
+    if (!timed_ || closeRequested_ || !timed_->due(now)) return;
+    const SendResult result = channel_.send(timed_->message());
+    if (result == SendResult::kQueueFull) return;
+    if (result != SendResult::kQueued) {
+        say(std::string("timed message not sent: ") + toString(result));
+        timed_->stop();
+        return;
+    }
+    ++sent_;
+    queuedTimed_.push_back(true);
+    lastTimedAt_ = now;
+    timed_->sent(now);
+}
+
+// Whether the message just written was a timed one: the stdin lines' and the timed ones go out
+// in the order queued.
+bool HeadlessSession::takeTimedFlag() {
+    if (queuedTimed_.empty()) return false;
+    const bool timed = queuedTimed_.front();
+    queuedTimed_.pop_front();
+    return timed;
+}
+
+void HeadlessSession::onSent(bool timed) {
+    if (!timed) return;
+    ++timedSent_;
+    const auto& times = timed_->plan().times;
+    say("timed message " + std::to_string(timedSent_) +
+        (times ? " of " + std::to_string(*times) : std::string()) + " sent");
+}
+
+// At the end of stdin, timed messages go on until --times is reached (or Ctrl+C, or a
+// disconnect): without --times, until then.
+bool HeadlessSession::timedGoingOn() const {
+    return timed_ && !timed_->done() && !timed_->stopped();
 }
 
 void HeadlessSession::readStdin() {
@@ -303,11 +330,14 @@ void HeadlessSession::submit(std::string line) {
 SendResult HeadlessSession::offer(const std::string& line) {
     const auto sendText = [this](std::string text) {
         const SendResult result = channel_.send(std::move(text));
-        if (result == SendResult::kQueued) ++sent_;
+        if (result == SendResult::kQueued) {
+            ++sent_;
+            queuedTimed_.push_back(false);
+        }
         return result;
     };
     if (!slash_) return sendText(line);
-    SlashCommand parsed = parseSlashCommand(line);
+    SlashCommand parsed = parseSlashCommand(line, unsafe_);
     return std::visit(Overloaded{
                           [&](SendText& command) { return sendText(std::move(command.text)); },
                           [&](Ping& command) {
@@ -318,6 +348,7 @@ SendResult HeadlessSession::offer(const std::string& line) {
                           },
                           [&](Pong& command) { return channel_.pong(std::move(command.payload)); },
                           [&](Close& command) {
+                              closeUnchecked_ = command.unchecked;
                               endInput(command.code, std::move(command.reason));
                               return SendResult::kQueued;
                           },
@@ -349,8 +380,12 @@ void HeadlessSession::endInput(uint16_t code, std::string reason) {
 
 void HeadlessSession::requestClose() {
     closeRequested_ = true;
+    if (timed_ && timed_->running()) timed_->stop();
     try {
-        channel_.disconnect(closeCode_, closeReason_);
+        if (closeUnchecked_)
+            channel_.disconnectUnchecked(closeCode_, closeReason_);
+        else
+            channel_.disconnect(closeCode_, closeReason_);
     } catch (const std::invalid_argument& error) {
         say(std::string("cannot close that way: ") + error.what() + "; closing with 1000");
         closeCode_ = CloseCode::kNormal;
@@ -361,10 +396,17 @@ void HeadlessSession::requestClose() {
 // Once the input has ended and the connection is open: close when every reply has come, or
 // when waiting for them times out. While (re)connecting, the channel's own limits decide.
 void HeadlessSession::maybeClose() {
-    if (!inputEnded_ || blocked_ || closeRequested_ || !openedAt_) return;
-    const auto waitingSince = std::max(*inputEnded_, *openedAt_);
+    if (!inputEnded_ || blocked_ || closeRequested_ || !openedAt_ || timedGoingOn()) return;
+    const auto waitingSince = replyWaitStart();
     if (received_ < sent_ && Clock::now() < waitingSince + kReplyWait) return;
     requestClose();
+}
+
+// The replies are waited for from the end of the input, the open, or the last timed message.
+Clock::time_point HeadlessSession::replyWaitStart() const {
+    auto start = std::max(*inputEnded_, *openedAt_);
+    if (lastTimedAt_) start = std::max(start, *lastTimedAt_);
+    return start;
 }
 
 int HeadlessSession::pollTimeoutMs() const {
@@ -375,16 +417,24 @@ int HeadlessSession::pollTimeoutMs() const {
     };
     if (blocked_) return kRetryMs;
     if (closeRequested_) return -1;  // The channel bounds the close (kCloseTimeout).
-    if (inputEnded_ && openedAt_) return until(std::max(*inputEnded_, *openedAt_) + kReplyWait);
-    return -1;
+    int timeout = -1;
+    if (timed_ && timed_->nextDue())  // Still due here: the send queue was full.
+        timeout = timed_->due(Clock::now()) ? kRetryMs : until(*timed_->nextDue());
+    if (inputEnded_ && openedAt_ && !timedGoingOn()) {
+        const int replies = until(replyWaitStart() + kReplyWait);
+        timeout = timeout < 0 ? replies : std::min(timeout, replies);
+    }
+    return timeout;
 }
 
 int HeadlessSession::finish(const ChannelStatus& status) const {
     // A closing handshake that completed with the code asked for: 1000, or what /close said.
+    // With --unsafe, whatever the peer answers a close it may have to refuse (1002 for 1005,
+    // 1005 for an empty close frame): the handshake we started completed.
     const bool normal = status.failure == FailureStage::kNone && status.error.empty() &&
                         (status.closeCode == CloseCode::kNormal ||
                          (closeRequested_ && status.closedBy == CloseInitiator::kClient &&
-                          status.closeCode == closeCode_));
+                          (status.closeCode == closeCode_ || closeUnchecked_)));
     if (!closeRequested_ || !normal) say(describeStatus(status));
     if (const auto unsent = unsent_ + status.unsentMessages) {
         say(std::to_string(unsent) + " line(s) were not sent");
@@ -406,7 +456,9 @@ int runHeadless(const CommandLine& command) {
     }
 
     int exitStatus = ExitStatus::kFailure;
-    if (std::optional<Target> target = startTarget(command)) {
+    if (!command.replayPath.empty()) {
+        exitStatus = runReplay(command, signalFd);
+    } else if (std::optional<Target> target = startTarget(command)) {
         const ConnectOptions options = channelOptions(command);
         if (const std::string notice = securityNotice(options.tls, target->url); !notice.empty())
             say("warning: " + notice);
@@ -414,9 +466,17 @@ int runHeadless(const CommandLine& command) {
         ChannelLimits limits;
         limits.closeTimeout = kCloseTimeout;
         Channel channel([&wake] { wake.notify(); }, limits);
+        std::optional<HeadlessRecording> recording;
+        if (!command.recordPath.empty()) {
+            recording.emplace(command.recordPath);
+            recording->willConnect(target->url, options);
+        }
         say("connecting to " + target->url);
         channel.connect(target->url, options);
-        exitStatus = HeadlessSession(channel, wake, signalFd, command).run();
+        exitStatus =
+            HeadlessSession(channel, wake, signalFd, command, recording ? &*recording : nullptr)
+                .run();
+        if (recording) recording->finish();
     }
     close(signalFd);
     return exitStatus;

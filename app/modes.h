@@ -16,8 +16,11 @@ constexpr int kUsage = 2;
 // was due), kOk if it was open, still connecting or closed normally; the window then closes it
 // with 1000.
 int runWindow(const CommandLine& command);
-// kOk after a closing handshake with 1000 (either side) or with the code /close asked for;
+// kOk after a closing handshake with 1000 (either side) or with the code /close asked for (any
+// code, with --unsafe);
 // kFailure for a failed or abnormal connection, a second Ctrl+C, or any stdin line not sent.
+// With --replay: kOk when every reply was the same as recorded, kFailure otherwise, kUsage
+// when the file holds nothing to replay.
 int runHeadless(const CommandLine& command);
 int runEchoServer(const CommandLine& command);
 

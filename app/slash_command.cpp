@@ -31,7 +31,7 @@ std::string checkControlPayload(std::string_view command, std::string_view paylo
            " bytes: at most " + std::to_string(kMaxControlPayload);
 }
 
-SlashCommand parseClose(std::string_view argument) {
+SlashCommand parseClose(std::string_view argument, bool unsafe) {
     if (argument.empty()) return Close{};
     const auto space = argument.find(' ');
     const std::string_view codeText = argument.substr(0, space);
@@ -42,20 +42,24 @@ SlashCommand parseClose(std::string_view argument) {
                         codeText.find_first_not_of("0123456789") == std::string_view::npos;
     if (digits)
         for (const char c : codeText) code = code * 10 + static_cast<unsigned>(c - '0');
-    if (!digits || code > 0xFFFF || !isSendableCloseCode(static_cast<uint16_t>(code)))
+    if (unsafe && (!digits || code > 0xFFFF))
+        return "/close code " + wsdemo::quoted(codeText) + " is not a number from 0 to 65535";
+    if (!unsafe && (!digits || code > 0xFFFF || !isSendableCloseCode(static_cast<uint16_t>(code))))
         return "/close code " + wsdemo::quoted(codeText) +
                " cannot be sent: use 1000-1003, 1007-1014 or 3000-4999";
     if (reason.size() > kMaxCloseReason)
         return "/close reason of " + std::to_string(reason.size()) + " bytes: at most " +
                std::to_string(kMaxCloseReason);
-    if (!isValidUtf8(reason))
+    if (unsafe && code == 0 && !reason.empty())
+        return std::string("/close 0 sends a close frame with no payload: it takes no reason");
+    if (!unsafe && !isValidUtf8(reason))
         return "/close reason " + wsdemo::quoted(reason) + " is not valid UTF-8";
-    return Close{static_cast<uint16_t>(code), std::string(reason)};
+    return Close{static_cast<uint16_t>(code), std::string(reason), unsafe};
 }
 
 }  // namespace
 
-SlashCommand parseSlashCommand(std::string_view line) {
+SlashCommand parseSlashCommand(std::string_view line, bool unsafe) {
     if (line.empty() || line.front() != '/') return SendText{std::string(line)};
     if (line.size() >= 2 && line[1] == '/') return SendText{std::string(line.substr(1))};
     const auto [word, argument] = splitCommand(line);
@@ -66,7 +70,7 @@ SlashCommand parseSlashCommand(std::string_view line) {
         if (word == "ping") return Ping{std::string(argument)};
         return Pong{std::string(argument)};
     }
-    if (word == "close") return parseClose(argument);
+    if (word == "close") return parseClose(argument, unsafe);
     return "unknown command " + wsdemo::quoted("/" + std::string(word)) + ": " + kUsage;
 }
 

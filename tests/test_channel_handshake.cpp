@@ -10,11 +10,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "support/channel_probe.h"
 #include "support/scripted_server.h"
+#include "wsdemo/text.h"
 
 using namespace wsdemo;
 using namespace wsdemo::test;
@@ -517,4 +519,118 @@ TEST_CASE("the resolved address is dialled while Host keeps the name", "[channel
     const std::string handshake = askServer(probe, R"({"op":"handshake"})");
     CHECK(countOf(handshake, jsonPair("Host", "wsdemo.test:" + server.port())) == 1);
     CHECK_THAT(handshake, Catch::Contains(R"("path": "/named")"));
+}
+
+namespace {
+
+// tests/peers/frame_peer.py: reports each frame it receives as {"opcode": N, "hex": "..."}.
+class FramePeer {
+public:
+    explicit FramePeer(const std::vector<std::string>& extraArgs = {})
+        : process_(command(extraArgs)) {
+        const auto line = process_.readLine(10s);
+        if (!line || line->find("ws://127.0.0.1:") != 0)
+            throw std::runtime_error("frame_peer.py did not print its URL");
+        url_ = *line;
+    }
+    const std::string& url() const { return url_; }
+    // The report lines up to and including the first that contains `needle`; throws if none
+    // comes within 10 s.
+    std::vector<std::string> framesUntil(const std::string& needle) {
+        std::vector<std::string> frames;
+        while (auto line = process_.readLine(10s)) {
+            frames.push_back(*line);
+            if (line->find(needle) != std::string::npos) return frames;
+        }
+        throw std::runtime_error("frame_peer.py never reported " + needle);
+    }
+
+private:
+    static std::vector<std::string> command(const std::vector<std::string>& extraArgs) {
+        std::vector<std::string> argv{WSDEMO_PYTHON, WSDEMO_PEERS_DIR "/frame_peer.py"};
+        argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+        return argv;
+    }
+    Subprocess process_;
+    std::string url_;
+};
+
+std::string frameReport(int opcode, const std::string& hex) {
+    return R"({"opcode": )" + std::to_string(opcode) + R"(, "hex": ")" + hex + R"(")";
+}
+
+}  // namespace
+
+TEST_CASE("the server's pings are answered unless autoPong is off", "[channel][peer][pong]") {
+    // The peer pings ("hey"), then sends "pinged"; our "done" goes out after that, so a pong
+    // lws sends comes before it on the wire (lws writes a pending pong before our WRITEABLE).
+    FramePeer peer({"--ping", "hey"});
+    ConnectOptions options;
+    const bool autoPong = GENERATE(true, false);
+    options.autoPong = autoPong;
+    options.pingInterval = 1s;  // Our keepalive pings go on either way.
+    ChannelProbe probe(peer.url(), options);
+    REQUIRE(probe.waitForMessages(1));
+    CHECK(probe.messages()[0]->data == "pinged");
+    probe.channel().send("done");
+    const auto frames = peer.framesUntil(frameReport(1, "646f6e65"));
+    const auto pong = std::find_if(frames.begin(), frames.end(), [](const std::string& frame) {
+        return frame.find(frameReport(10, "686579")) != std::string::npos;
+    });
+    INFO("autoPong " << autoPong);
+    CHECK((pong != frames.end()) == autoPong);
+    // Our own keepalive ping gets its pong back.
+    REQUIRE(probe.waitUntil([&](const auto&) { return !probe.of<PongReceived>().empty(); }));
+    CHECK(probe.of<PongReceived>()[0].roundTrip.has_value());
+    CHECK(probe.of<PingSent>()[0].keepalive);
+}
+
+TEST_CASE("with autoPong off, a close frame carries its own code and reason",
+          "[channel][peer][pong]") {
+    FramePeer peer;
+    ConnectOptions options;
+    options.autoPong = false;
+    ChannelProbe probe(peer.url(), options);
+    REQUIRE(probe.waitForOpen());
+
+    SECTION("ours") {
+        probe.channel().disconnect(4001, "mine");
+        CHECK_NOTHROW(peer.framesUntil(frameReport(8, "0fa1" + std::string("6d696e65"))));
+        REQUIRE(probe.waitForClosed());
+        CHECK(probe.closedStatus().closeCode == 4001);
+    }
+    SECTION("the answer to a frame lws refuses (reserved opcode 3): 1002") {
+        probe.channel().send("!raw 8300");
+        CHECK_NOTHROW(peer.framesUntil(frameReport(8, "03ea")));
+    }
+    SECTION("ours for a message too big: 1009") {
+        FramePeer greeter({"--ping", "x"});  // Then sends "pinged": 6 bytes.
+        ConnectOptions smallOptions;
+        smallOptions.autoPong = false;
+        smallOptions.maxMessageBytes = 4;
+        ChannelProbe small(greeter.url(), smallOptions);
+        CHECK_NOTHROW(greeter.framesUntil(frameReport(8, "03f1" + toHex("message too big"))));
+    }
+}
+
+TEST_CASE("disconnectUnchecked sends the close frame it is given", "[channel][peer][unsafe]") {
+    FramePeer peer;
+    ChannelProbe probe(peer.url());
+    REQUIRE(probe.waitForOpen());
+
+    SECTION("1005 with a reason that is not UTF-8") {
+        probe.channel().disconnectUnchecked(1005, "\xff");
+        CHECK_NOTHROW(peer.framesUntil(frameReport(8, "03edff")));
+    }
+    SECTION("0: a close frame with no payload, then the peer's close ends it") {
+        probe.channel().disconnectUnchecked(0, "");
+        CHECK_NOTHROW(peer.framesUntil(frameReport(8, "")));
+        REQUIRE(probe.waitForClosed());
+        CHECK(probe.closedStatus().closedBy == CloseInitiator::kClient);
+        CHECK(probe.closedStatus().error.empty());
+    }
+    SECTION("a reason over 123 bytes is refused") {
+        CHECK_THROWS_AS(probe.channel().disconnectUnchecked(1000, std::string(124, 'x')),
+                        std::invalid_argument);
+    }
 }

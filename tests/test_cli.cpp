@@ -97,6 +97,14 @@ TEST_CASE("without options, every setting has its default", "[cli]") {
     CHECK(command.connect.tls.keyFile.empty());
     CHECK(command.connect.tls.verifyCertificate);
     CHECK(command.connect.tls.verifyHostname);
+    CHECK(command.connect.autoPong);
+    CHECK_FALSE(command.unsafe);
+    CHECK(command.recordPath.empty());
+    CHECK(command.replayPath.empty());
+    CHECK(command.pace.kind == wsdemo::ReplayPace::Kind::kRecorded);
+    CHECK(command.timedEvery == 0ms);
+    CHECK(command.timedMessage.empty());
+    CHECK_FALSE(command.timedTimes);
 }
 
 TEST_CASE("the URL is a positional argument or --url", "[cli]") {
@@ -217,6 +225,100 @@ TEST_CASE("compression and reconnecting", "[cli]") {
         CHECK_THAT(refused({"--reconnect", "--max-reconnects", bad}),
                    Catch::EndsWith("': expected a number from 1 to 1000000"));
     }
+}
+
+TEST_CASE("--no-auto-pong applies to the window and --headless", "[cli][pong]") {
+    CHECK_FALSE(accepted({"--no-auto-pong"}).connect.autoPong);
+    CHECK_FALSE(accepted({"--headless", "--no-auto-pong"}).connect.autoPong);
+    CHECK_THAT(refused({"--echo-server", "--no-auto-pong"}),
+               Catch::Equals("--no-auto-pong cannot be used with --echo-server"));
+    CHECK_THAT(refused({"--no-auto-pong=1"}),
+               Catch::Equals("option '--no-auto-pong' does not take a value"));
+}
+
+TEST_CASE("--unsafe goes with --slash", "[cli][unsafe]") {
+    CHECK(accepted({"--headless", "--slash", "--unsafe"}).unsafe);
+    CHECK_THAT(refused({"--headless", "--unsafe"}),
+               Catch::Equals("--unsafe only applies with --slash"));
+    CHECK_THAT(refused({"--unsafe"}), Catch::Equals("--unsafe only applies to --headless"));
+}
+
+TEST_CASE("--record takes a file name, in --headless", "[cli][record]") {
+    CHECK(accepted({"--headless", "--record", "out.har"}).recordPath == "out.har");
+    CHECK(accepted({"--headless", "--record=/nonexistent/x.jsonl"}).recordPath ==
+          "/nonexistent/x.jsonl");  // Said at run time; the connection goes on.
+    CHECK_THAT(refused({"--record", "x"}), Catch::Equals("--record only applies to --headless"));
+    CHECK_THAT(refused({"--headless", "--record"}),
+               Catch::Equals("option '--record' needs a file name"));
+    CHECK_THAT(refused({"--headless", "--record", "a", "--record", "b"}),
+               Catch::Equals("--record is given more than once"));
+}
+
+TEST_CASE("--replay takes a readable file and --pace", "[cli][replay]") {
+    TemporaryFile recording;
+    const CommandLine replay = accepted({"--headless", "--replay", recording.path()});
+    CHECK(replay.replayPath == recording.path());
+    CHECK_FALSE(replay.url);  // The recorded one is used.
+    CHECK(replay.pace.kind == wsdemo::ReplayPace::Kind::kRecorded);
+    CHECK(accepted({"--headless", "--replay", recording.path(), "--pace", "fast"}).pace.kind ==
+          wsdemo::ReplayPace::Kind::kFast);
+    const auto scaled = accepted({"--headless", "--replay", recording.path(), "--pace", "10"}).pace;
+    CHECK(scaled.kind == wsdemo::ReplayPace::Kind::kScaled);
+    CHECK(scaled.factor == 10.0);
+    CHECK(accepted({"--headless", "ws://h/", "--replay", recording.path()}).url == "ws://h/");
+
+    CHECK_THAT(refused({"--headless", "--replay", recording.path(), "--pace", "slow"}),
+               Catch::StartsWith("invalid --pace 'slow': "));
+    CHECK_THAT(refused({"--headless", "--pace", "fast"}),
+               Catch::Equals("--pace only applies with --replay"));
+    CHECK_THAT(refused({"--headless", "--replay", "/nonexistent/r.jsonl"}),
+               Catch::StartsWith("cannot read --replay '/nonexistent/r.jsonl': "));
+    CHECK_THAT(refused({"--replay", recording.path()}),
+               Catch::Equals("--replay only applies to --headless"));
+    CHECK_THAT(
+        refused({"--headless", "--replay", recording.path(), "--every", "1", "--message", "m"}),
+        Catch::Equals("--replay and --every cannot be combined"));
+    CHECK_THAT(refused({"--headless", "--replay", recording.path(), "--slash"}),
+               Catch::StartsWith("--replay and --slash cannot be combined"));
+}
+
+TEST_CASE("--every and --message go together, --times with them", "[cli][timed]") {
+    const CommandLine timed =
+        accepted({"--headless", "--every", "0.2", "--message", "tick", "--times", "3"});
+    CHECK(timed.timedEvery == 200ms);
+    CHECK(timed.timedMessage == "tick");
+    CHECK(timed.timedTimes == 3u);
+    CHECK_FALSE(accepted({"--headless", "--every", "5", "--message", "m"}).timedTimes);
+
+    CHECK_THAT(refused({"--headless", "--every", "1", "--message", ""}),
+               Catch::Equals("option '--message' needs a text message"));
+    CHECK_THAT(refused({"--headless", "--every", "1"}),
+               Catch::Equals("--every needs --message too"));
+    CHECK_THAT(refused({"--headless", "--message", "m"}),
+               Catch::Equals("--message needs --every too"));
+    CHECK_THAT(refused({"--headless", "--times", "3"}),
+               Catch::Equals("--times only applies with --every"));
+    CHECK_THAT(refused({"--every", "1", "--message", "m"}),
+               Catch::Equals("--every only applies to --headless"));
+    for (const char* bad : {"0", "-1", "x", "86400.001", ""}) {
+        CAPTURE(bad);
+        CHECK_THAT(refused({"--headless", "--every", bad, "--message", "m"}),
+                   Catch::Contains("--every"));
+    }
+    CHECK_THAT(refused({"--headless", "--every", "0", "--message", "m"}),
+               Catch::Equals("invalid --every '0': expected seconds from 0.001 to 86400, such as "
+                             "0.5 or 10"));
+    for (const char* bad : {"0", "-1", "1000000001", "1.5"}) {
+        CAPTURE(bad);
+        CHECK_THAT(refused({"--headless", "--every", "1", "--message", "m", "--times", bad}),
+                   Catch::EndsWith("': expected a number from 1 to 1000000000"));
+    }
+    CHECK_THAT(refused({"--headless", "--every", "1", "--message", "\xff"}),
+               Catch::Equals("invalid --message '\\xff': not valid UTF-8"));
+    CHECK_THAT(
+        refused({"--headless", "--max-message-size", "3", "--every", "1", "--message", "four"}),
+        Catch::Equals("invalid --message 'four': longer than the largest message (3 "
+                      "bytes)"));
 }
 
 TEST_CASE("TLS files must exist and be readable", "[cli]") {
@@ -372,6 +474,14 @@ TEST_CASE("the usage documents every option and the exit statuses", "[cli]") {
                                "--reconnect",
                                "--max-reconnects",
                                "--slash",
+                               "--unsafe",
+                               "--no-auto-pong",
+                               "--record",
+                               "--replay",
+                               "--pace",
+                               "--every",
+                               "--message",
+                               "--times",
                                "--port",
                                "--bind",
                                "--tls-cert",

@@ -9,15 +9,15 @@ using wsdemo::parseSlashCommand;
 namespace {
 
 template <typename T>
-T parsedAs(std::string_view line) {
-    const auto command = parseSlashCommand(line);
+T parsedAs(std::string_view line, bool unsafe = false) {
+    const auto command = parseSlashCommand(line, unsafe);
     if (const auto* error = std::get_if<std::string>(&command)) FAIL(*error);
     REQUIRE(std::holds_alternative<T>(command));
     return std::get<T>(command);
 }
 
-std::string refused(std::string_view line) {
-    const auto command = parseSlashCommand(line);
+std::string refused(std::string_view line, bool unsafe = false) {
+    const auto command = parseSlashCommand(line, unsafe);
     REQUIRE(std::holds_alternative<std::string>(command));
     return std::get<std::string>(command);
 }
@@ -81,6 +81,32 @@ TEST_CASE("/close refuses a code an endpoint may not send, and a bad reason", "[
                Catch::Equals("/close reason of 124 bytes: at most 123"));
     CHECK_THAT(refused("/close 1000 \xc3"), Catch::Equals("/close reason '\\xc3' is not valid "
                                                           "UTF-8"));
+}
+
+TEST_CASE("unsafe /close takes any code from 0 to 65535 and any reason bytes", "[slash]") {
+    for (const unsigned code : {0u, 1u, 999u, 1005u, 1006u, 1015u, 2999u, 5000u, 65535u}) {
+        const auto close = parsedAs<wsdemo::Close>("/close " + std::to_string(code), true);
+        CHECK(close.code == code);
+        CHECK(close.unchecked);
+    }
+    const auto bytes = parsedAs<wsdemo::Close>("/close 1005 \xff\xc3", true);
+    CHECK(bytes.reason == "\xff\xc3");
+    CHECK(parsedAs<wsdemo::Close>("/close 1005 " + std::string(123, 'r'), true).reason.size() ==
+          123);
+    CHECK_FALSE(parsedAs<wsdemo::Close>("/close 1000").unchecked);
+    CHECK_FALSE(parsedAs<wsdemo::Close>("/close").unchecked);  // Bare: 1000, as always.
+}
+
+TEST_CASE("unsafe /close still refuses what no close frame can carry", "[slash]") {
+    for (const char* line : {"/close 65536", "/close abc", "/close -1", "/close 1000x"}) {
+        CAPTURE(line);
+        CHECK_THAT(refused(line, true), Catch::StartsWith("/close code '") &&
+                                            Catch::EndsWith("' is not a number from 0 to 65535"));
+    }
+    CHECK_THAT(refused("/close 1005 " + std::string(124, 'r'), true),
+               Catch::Equals("/close reason of 124 bytes: at most 123"));
+    CHECK_THAT(refused("/close 0 why", true),
+               Catch::Equals("/close 0 sends a close frame with no payload: it takes no reason"));
 }
 
 TEST_CASE("an unknown command names itself and the ones there are", "[slash]") {

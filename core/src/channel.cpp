@@ -29,7 +29,8 @@ namespace wsdemo {
 
 namespace {
 
-constexpr std::size_t kMaxControlPayload = 125;  // RFC 6455 5.5.
+constexpr std::size_t kMaxControlPayload = 125;                  // RFC 6455 5.5.
+constexpr std::size_t kMaxCloseReason = kMaxControlPayload - 2;  // After the 2-byte code.
 // Pings whose pong has not come: a peer may answer only the latest (RFC 6455 5.5.3).
 constexpr std::size_t kMaxOutstandingPings = 64;
 constexpr char kProtocolName[] = "wsdemo-client";
@@ -229,7 +230,9 @@ struct Channel::Worker {
     void onPong(const void* in, std::size_t len);
     int onWriteable(lws* wsi);
     bool writeControlFrames(lws* wsi);  // False if the connection failed.
+    void stopAnsweringPings(lws* wsi);
     int sendCloseFrame(lws* wsi, uint16_t code, const std::string& reason);
+    int sendEmptyCloseFrame(lws* wsi);
     int onPeerClose(lws* wsi, const void* in, std::size_t len);
     void onClosed();
     void onConnectionError(lws* wsi, const void* in);
@@ -276,8 +279,10 @@ struct Channel::Worker {
     std::optional<DisconnectRequest> closeWanted;  // Close after the queue (or switch now).
     bool switching = false;                        // A connect() waits for this connection to end.
     bool closeFrameSent = false;
-    bool closeFrameDue = false;  // failFromReceive(): the close goes out at the next WRITEABLE.
-    bool closeTimedOut = false;  // Our close frame went unanswered: no close frame ended it.
+    bool emptyCloseSent = false;  // sendEmptyCloseFrame(): lws does not know we are closing.
+    wsframe::MaskKeys maskKeys;   // For sendEmptyCloseFrame().
+    bool closeFrameDue = false;   // failFromReceive(): the close goes out at the next WRITEABLE.
+    bool closeTimedOut = false;   // Our close frame went unanswered: no close frame ended it.
     bool certificateRequested = false;  // The server's TLS handshake asked for ours.
     uint16_t sentCloseCode = 0;
     std::string sentCloseReason;
@@ -370,8 +375,15 @@ void Channel::connect(std::string url, ConnectOptions options) {
 void Channel::disconnect(uint16_t code, std::string reason) {
     if (!isSendableCloseCode(code))
         throw std::invalid_argument("close code " + std::to_string(code) + " may not be sent");
-    if (reason.size() > 123 || !isValidUtf8(reason))
+    if (!isValidUtf8(reason))
         throw std::invalid_argument("close reason must be valid UTF-8 of at most 123 bytes");
+    disconnectUnchecked(code, std::move(reason));
+}
+
+// Code 0 sends a close frame with no payload, so a reason given with it goes nowhere.
+void Channel::disconnectUnchecked(uint16_t code, std::string reason) {
+    if (reason.size() > kMaxCloseReason)
+        throw std::invalid_argument("a close reason must be at most 123 bytes");
     {
         std::lock_guard<std::mutex> lock(worker_->shared.mutex);
         auto& requests = worker_->shared.requests;
@@ -670,7 +682,7 @@ void Channel::Worker::startAttempt(const ConnectRequest& request) {
     readingPaused = false;
     closeWanted.reset();
     switching = false;
-    closeFrameSent = closeFrameDue = closeTimedOut = peerClosed = false;
+    closeFrameSent = closeFrameDue = closeTimedOut = peerClosed = emptyCloseSent = false;
     certificateRequested = false;
     sentCloseCode = peerCloseCode = 0;
     sentCloseReason.clear();
@@ -1025,6 +1037,7 @@ void Channel::Worker::onEstablished(lws* callbackWsi) {
         keepaliveTimer.schedule(context, interval.count() * LWS_US_PER_MS / 4);
     status.state = ReadyState::kOpen;
     publishState();
+    if (!target.options.autoPong) stopAnsweringPings(callbackWsi);
     lws_callback_on_writable(callbackWsi);  // Messages sent while connecting, or a close.
 }
 
@@ -1081,6 +1094,20 @@ int Channel::Worker::failFromReceive(lws* callbackWsi, uint16_t code, const char
     return 0;
 }
 
+// lws 4.1.6 answers pings itself, with no switch to turn that off, but its client parser drops
+// every ping while a close reason is stashed (lib/roles/ws/client-parser-ws.c, LWSWSOPC_PING:
+// "if (wsi->ws->close_in_ping_buffer_len) goto ping_drop;"), and lws_close_reason() only
+// stashes one (lib/roles/ws/ops-ws.c) until a callback returns -1. Every close frame sent
+// later carries its own payload over the stash: ours (closeWith() in sendCloseFrame(), also for
+// failFromReceive()'s 1009 and 1007), lws's own 1007 (lws_close_reason() first), and the echo
+// of the peer's close (the parser copies the peer's payload over it). One path sends the stash
+// itself: a frame lws's parser refuses (reserved opcode or bits, bad control frame) makes it
+// close with no status, which rops_close_via_role_protocol_ws() turns into a close frame when
+// a reason is stashed instead of a bare TCP drop. Hence 1002, what RFC 6455 7.4.1 asks there.
+void Channel::Worker::stopAnsweringPings(lws* callbackWsi) {
+    lws_close_reason(callbackWsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, nullptr, 0);
+}
+
 int Channel::Worker::sendCloseFrame(lws* callbackWsi, uint16_t code, const std::string& reason) {
     closeFrameSent = true;
     sentCloseCode = code;
@@ -1089,8 +1116,25 @@ int Channel::Worker::sendCloseFrame(lws* callbackWsi, uint16_t code, const std::
     status.state = ReadyState::kClosing;
     publishState();
     closeTimer.schedule(context, limits.closeTimeout.count() * LWS_US_PER_MS);
+    if (code == 0) return sendEmptyCloseFrame(callbackWsi);
     // lws writes the close frame and waits for the peer's.
     return closeWith(callbackWsi, code, reason);
+}
+
+// disconnectUnchecked(0): lws_close_reason() always writes a code and lws_write() has no public
+// close opcode, so the frame is built here and goes out raw (LWS_WRITE_HTTP, as MessageWriter
+// does); lws goes on as if open, and the peer's close ends the connection (onPeerClose()).
+int Channel::Worker::sendEmptyCloseFrame(lws* callbackWsi) {
+    emptyCloseSent = true;
+    wsframe::MaskKey key;
+    if (!maskKeys.next(key)) return -1;
+    constexpr unsigned char kFinClose = 0x88, kMaskedEmpty = 0x80;
+    unsigned char buffer[LWS_PRE + 6] = {};
+    unsigned char* frame = buffer + LWS_PRE;
+    frame[0] = kFinClose;
+    frame[1] = kMaskedEmpty;
+    std::memcpy(frame + 2, key.data(), key.size());
+    return lws_write(callbackWsi, frame, 6, LWS_WRITE_HTTP) < 6 ? -1 : 0;
 }
 
 bool Channel::Worker::writeControlFrames(lws* callbackWsi) {
@@ -1181,6 +1225,12 @@ int Channel::Worker::onPeerClose(lws* callbackWsi, const void* in, std::size_t l
     peerClosed = true;
     peerCloseCode = std::get<ClosePayload>(parsed).code;
     peerCloseReason = std::get<ClosePayload>(parsed).reason;
+    if (emptyCloseSent) {
+        // The answer to our empty close frame: lws, which never saw ours, would answer this
+        // one. Dropped before it writes: a timeout kill sends no close frame (wsi-timeout.c).
+        lws_set_timeout(callbackWsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        return 0;
+    }
     if (!closeFrameSent) {
         status.closedBy = CloseInitiator::kServer;
         status.state = ReadyState::kClosing;

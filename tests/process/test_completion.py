@@ -38,6 +38,9 @@ MODE_GROUPS = {
     "--echo-server": ["--echo-server only", "Everywhere"],
 }
 
+# FILE options for recordings: every file is offered, not certificates first.
+RECORDING_OPTIONS = {"--record", "--replay"}
+
 # In the directory where file names are completed: certificates and keys, and the rest.
 CERTIFICATES = {"ca.pem", "client.key", "server.crt"}
 OTHER_FILES = {"notes.txt"}
@@ -130,6 +133,7 @@ class CompletionTest(unittest.TestCase):
 
     def test_file_options_offer_certificates_then_every_file(self):
         file_options = self.long_names(o for o in self.options if o.value == "FILE")
+        file_options -= RECORDING_OPTIONS
         self.assertGreaterEqual(len(file_options), 5, "the FILE options of --help")
         for option in sorted(file_options):
             with self.subTest(option=option):
@@ -142,6 +146,13 @@ class CompletionTest(unittest.TestCase):
                 self.assertEqual(offered[first], CERTIFICATES | {DIRECTORY})
                 self.assertEqual(offered[other], {"notes.txt"}, "no certificate: every file")
                 self.assertEqual(offered[joined], CERTIFICATES | {DIRECTORY}, "after an =")
+
+    def test_recording_options_offer_every_file(self):
+        for option in sorted(RECORDING_OPTIONS):
+            with self.subTest(option=option):
+                line = f"wsdemo --headless {option} "
+                offered = self.complete(line)[line]
+                self.assertEqual(offered, CERTIFICATES | OTHER_FILES | {DIRECTORY})
 
     def test_other_value_options_offer_no_option_and_no_file(self):
         value_options = self.long_names(o for o in self.options if o.value not in ("", "FILE"))
