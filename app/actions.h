@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 
 #include "wsdemo/message.h"
+#include "wsdemo/mock_rules.h"
 
 namespace wsdemo {
 
@@ -20,16 +22,26 @@ struct UseEchoServerAction {};
 struct DisconnectAction {
     uint16_t code = CloseCode::kNormal;
     std::string reason;
+    bool unchecked = false;  // The close panel's Unsafe: any code and reason bytes go.
 };
 struct SendAction {
     Message::Type type = Message::Type::kText;
-    std::string data;  // Text: UTF-8. Binary: the bytes (already parsed from hex).
+    std::string data;    // Text: UTF-8. Binary: the bytes (already parsed from hex).
+    bool timed = false;  // Sent by the composer's timer: the log marks it.
 };
 struct PingAction {
     std::string payload;  // At most 125 bytes.
 };
+struct PongAction {
+    std::string payload;  // At most 125 bytes; unsolicited.
+};
+// Rules for the embedded echo server, now and when it starts; null: it echoes.
+struct SetMockRulesAction {
+    std::shared_ptr<const MockRules> rules;
+    std::string text;  // As typed, kept in the settings.
+};
 
-using Action =
-    std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction, PingAction>;
+using Action = std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction,
+                            PingAction, PongAction, SetMockRulesAction>;
 
 }  // namespace wsdemo

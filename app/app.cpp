@@ -30,14 +30,21 @@ constexpr std::chrono::milliseconds kRateWindow{1100};
 }  // namespace
 
 App::App(Settings settings, std::string initialUrl)
-    : settings_(std::move(settings)), log_(settings_.log), connectionBar_(std::move(initialUrl)) {}
+    : settings_(std::move(settings)),
+      log_(settings_.log),
+      connectionBar_(std::move(initialUrl)),
+      mockPanel_(settings_.mockRules) {
+    if (!mockPanel_.error().empty())
+        addNotice("Mock rules in the settings not applied: " + mockPanel_.error());
+}
 
 bool App::onEvents(const std::vector<ChannelEvent>& events) {
     bool worthAFrame = false;
     for (const ChannelEvent& event : events) {
         log_.add(event,
                  wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                  event.at - steadyStart_));
+                                  event.at - steadyStart_),
+                 takeTimed(event));
         statsPanel_.onEvent(event);
         if (std::holds_alternative<MessageReceived>(event.what) ||
             std::holds_alternative<MessageSent>(event.what)) {
@@ -82,6 +89,26 @@ void App::onConnect(const std::string& url, const ConnectOptions& used) {
 
 void App::onSendResult(SendResult result) {
     composer_.onSendResult(result);
+}
+
+void App::onMessageSendResult(SendResult result, bool timed) {
+    composer_.onSendResult(result);
+    if (result == SendResult::kQueued) queuedTimed_.push_back(timed);
+}
+
+// Whether `event` is the MessageSent of a timed send: the channel writes messages in the order
+// they were queued. Those it gave up on never come.
+bool App::takeTimed(const ChannelEvent& event) {
+    if (std::holds_alternative<MessageSent>(event.what) && !queuedTimed_.empty()) {
+        const bool timed = queuedTimed_.front();
+        queuedTimed_.pop_front();
+        return timed;
+    }
+    const auto* changed = std::get_if<StateChanged>(&event.what);
+    if (changed && changed->status.state == ReadyState::kClosed &&
+        changed->status.unsentMessages > 0)
+        queuedTimed_.clear();
+    return false;
 }
 
 void App::addNotice(std::string notice) {
@@ -203,10 +230,16 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
             inspectorPanel_.draw(row ? log_.findBySeq(*row) : nullptr);
         } else if (name == "Stats") {
             const ConnectOptions& options = inUse_ ? *inUse_ : settings_.connect;
-            if (auto ping = statsPanel_.draw(now, options.pingInterval))
-                actions.push_back(std::move(*ping));
+            if (auto action = statsPanel_.draw(now, options.pingInterval))
+                actions.push_back(std::move(*action));
         } else if (name == "Close") {
             closePanel_.draw();
+        } else if (name == "Mock") {
+            if (auto rules = mockPanel_.draw()) {
+                settings_.mockRules = rules->text;
+                settingsChanged_ = true;
+                actions.push_back(std::move(*rules));
+            }
         } else if (settingsPanel_.draw(settings_, inUse_ ? &*inUse_ : nullptr)) {
             log_.setLimits(settings_.log);
             settingsChanged_ = true;

@@ -1,11 +1,13 @@
 // The window's contents: its state and panels, one file each (connection_bar, composer,
-// latest_panel, log_panel, inspector_panel, stats_panel, close_panel, settings_panel), drawn by
+// latest_panel, log_panel, inspector_panel, stats_panel, close_panel, settings_panel,
+// mock_panel), drawn by
 // a short frame function. Panels return actions; the App passes them on to the window loop
 // (window_mode.cpp), which alone touches the channel and the echo server. Plain Dear ImGui
 // calls: tests draw it in a headless context.
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "latest_panel.h"
 #include "log_panel.h"
 #include "message_log.h"
+#include "mock_panel.h"
 #include "settings.h"
 #include "settings_panel.h"
 #include "stats_panel.h"
@@ -36,7 +39,11 @@ public:
     // The window loop connected, with these options (the settings panel marks the unsafe ones
     // while in use); the URL joins the history.
     void onConnect(const std::string& url, const ConnectOptions& used);
+    // What the channel said to a PingAction or PongAction.
     void onSendResult(SendResult result);
+    // What it said to a SendAction, `timed` when the composer's timer sent it: its row in the
+    // log is marked so when it goes out.
+    void onMessageSendResult(SendResult result, bool timed);
     // A line in red above the composer until the user dismisses it: a settings file set
     // aside, a font not found, TLS verification off, an action that failed.
     void addNotice(std::string notice);
@@ -57,6 +64,7 @@ public:
 
 private:
     bool isHousekeeping(const ChannelEvent& event);
+    bool takeTimed(const ChannelEvent& event);
     void handleShortcuts();
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
@@ -69,6 +77,7 @@ private:
     bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
     std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
     std::uint64_t received_ = 0;
+    std::deque<bool> queuedTimed_;   // Per message queued and not sent yet: the timer's?
     bool keepalivePongDue_ = false;  // A keepalive ping went out; its pong is housekeeping too.
     SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
     bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.
@@ -85,6 +94,7 @@ private:
     StatsPanel statsPanel_;
     ClosePanel closePanel_;
     SettingsPanel settingsPanel_;
+    MockPanel mockPanel_;
 };
 
 }  // namespace wsdemo

@@ -127,7 +127,13 @@ void LogPanel::drawTable(const MessageLog& log, std::size_t evictedShown) {
             // The clipper draws the first row to measure it even when scrolled away.
             if (ImGui::IsItemVisible()) noteItem("Log row " + id);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(toString(entry.direction));
+            if (entry.timed) {
+                ImGui::TextUnformatted("out\u00b7timed");  // U+00B7 is baked (fonts.cpp).
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sent by the composer's timer");
+                if (ImGui::IsItemVisible()) noteItem("Timed row " + id);
+            } else {
+                ImGui::TextUnformatted(toString(entry.direction));
+            }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(toString(entry.type));
             ImGui::TableNextColumn();

@@ -115,3 +115,44 @@ TEST_CASE("a keepalive ping and its pong are logged but ask for no frame; a Ping
     CHECK(screen.app.onEvents({ChannelEvent{now, 1, PingSent{"1", false}}}));
     CHECK(screen.app.onEvents({ChannelEvent{now, 1, PongReceived{"1", 250us}}}));
 }
+
+TEST_CASE("the rows of timed sends are marked as they go out, in the order queued", "[app]") {
+    AppScreen screen;
+    const auto sent = [](const std::string& text) {
+        auto message = std::make_shared<Message>();
+        message->data = text;
+        return ChannelEvent{SteadyClock::now(), 1, MessageSent{message}};
+    };
+    screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
+    screen.app.onMessageSendResult(SendResult::kClosed, /*timed=*/true);  // Never sent.
+    screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/false);
+    screen.app.onEvents({sent("tick"), sent("typed")});
+    REQUIRE(screen.app.log().size() == 2);
+    CHECK(screen.app.log().entry(0).timed);
+    CHECK_FALSE(screen.app.log().entry(1).timed);
+
+    SECTION("those the channel gave up on at a close are forgotten") {
+        screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
+        ChannelStatus closed;
+        closed.state = ReadyState::kClosed;
+        closed.unsentMessages = 1;
+        screen.app.onEvents({ChannelEvent{SteadyClock::now(), 1, StateChanged{closed}}});
+        screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/false);
+        screen.app.onEvents({sent("typed after")});
+        CHECK_FALSE(screen.app.log().entry(3).timed);
+    }
+}
+
+TEST_CASE("the Mock panel's rules go to the window and into the settings", "[app]") {
+    AppScreen screen;
+    screen.click("Mock");
+    screen.frame();
+    screen.click("Example");
+    screen.click("Apply");
+    REQUIRE(screen.actions.size() == 1);
+    const auto* rules = std::get_if<SetMockRulesAction>(&screen.actions[0]);
+    REQUIRE(rules);
+    CHECK(rules->rules->rules.size() == 7);
+    CHECK(screen.app.settings().mockRules == rules->text);
+    CHECK(screen.app.takeSettingsChanged());
+}
