@@ -1,5 +1,8 @@
 #include "wsdemo/text.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace wsdemo {
 
 bool Utf8Validator::feed(std::string_view bytes) {
@@ -70,6 +73,59 @@ std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) {
     // Back up over continuation bytes to the start of the cut character.
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
     return text.substr(0, end);
+}
+
+namespace {
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The 6-bit value of a base64 digit, or -1.
+int base64Value(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+}  // namespace
+
+std::string toBase64(std::string_view bytes) {
+    std::string text;
+    text.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t count = std::min<std::size_t>(3, bytes.size() - i);
+        uint32_t group = 0;
+        for (std::size_t k = 0; k < 3; ++k)
+            group = group << 8 | (k < count ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+        for (std::size_t k = 0; k < 4; ++k)
+            text += k <= count ? kBase64Alphabet[(group >> (18 - 6 * k)) & 63] : '=';
+    }
+    return text;
+}
+
+std::optional<std::string> fromBase64(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::size_t padding = 0;
+    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
+        ++padding;
+    std::string bytes;
+    bytes.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        const std::size_t digits = last ? 4 - padding : 4;
+        uint32_t group = 0;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const int value = k < digits ? base64Value(text[i + k]) : 0;
+            if (value < 0) return std::nullopt;
+            group = group << 6 | static_cast<uint32_t>(value);
+        }
+        // Canonical: the bits the padding leaves over must be zero.
+        if (digits < 4 && (group & ((1u << (8 * (4 - digits))) - 1)) != 0) return std::nullopt;
+        for (std::size_t k = 0; k + 1 < digits; ++k)
+            bytes += static_cast<char>((group >> (16 - 8 * k)) & 0xFF);
+    }
+    return bytes;
 }
 
 }  // namespace wsdemo
