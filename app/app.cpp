@@ -53,8 +53,9 @@ bool App::onEvents(const std::vector<ChannelEvent>& events) {
         }
         if (std::holds_alternative<MessageReceived>(event.what)) {
             ++received_;
-        } else if (std::holds_alternative<StateChanged>(event.what)) {
+        } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
             reconnect_.reset();  // A reconnect comes after the closed state it follows.
+            if (timer_ && changed->status.state == ReadyState::kClosed) timer_->stop();
         } else if (const auto* scheduled = std::get_if<ReconnectScheduled>(&event.what)) {
             reconnect_ = PendingReconnect{*scheduled, event.at + scheduled->delay};
         }
@@ -94,6 +95,12 @@ void App::onSendResult(SendResult result) {
 void App::onMessageSendResult(SendResult result, bool timed) {
     composer_.onSendResult(result);
     if (result == SendResult::kQueued) queuedTimed_.push_back(timed);
+    if (!timed || !timer_) return;
+    // A refusal (the queue full, the message too large) stops the timer; the composer says why.
+    if (result == SendResult::kQueued)
+        timer_->sent(timedSendAt_);
+    else
+        timer_->stop();
 }
 
 // Whether `event` is the MessageSent of a timed send: the channel writes messages in the order
@@ -126,6 +133,9 @@ std::optional<SteadyClock::time_point> App::nextTick(SteadyClock::time_point now
     // Messages per second fall to zero a second after the traffic stops: one frame shows it.
     const auto rateSettled = lastTrafficAt_ + kRateWindow;
     if (!rateSettledDrawn_) tick = tick ? std::min(*tick, rateSettled) : rateSettled;
+    // The timer's next send.
+    if (const auto due = timer_ ? timer_->nextDue() : std::nullopt)
+        tick = tick ? std::min(*tick, *due) : due;
     return tick;
 }
 
@@ -152,10 +162,28 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     if (auto send = composer_.draw(canSend(status, reconnect_.has_value()), settings_.snippets))
         actions.push_back(std::move(*send));
     if (!sameSnippets(snippetsBefore, settings_.snippets)) settingsChanged_ = true;
+    runTimer(status.state == ReadyState::kOpen, now, actions);
     latestPanel_.draw(latest, received_);
     drawSplit(now, actions);
     ImGui::End();
     return actions;
+}
+
+// The timer's controls, and its send when one is due.
+void App::runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions) {
+    if (auto request = composer_.drawTimer(timer_ ? &*timer_ : nullptr, open, now)) {
+        if (request->start) {
+            timer_.emplace(std::move(*request->start));
+            timer_->start(now);
+            timerType_ = request->type;
+        } else if (timer_) {
+            timer_->stop();
+        }
+    }
+    if (open && timer_ && timer_->due(now)) {
+        actions.push_back(SendAction{timerType_, timer_->message(), /*timed=*/true});
+        timedSendAt_ = now;  // Counted as sent then, once the channel took it.
+    }
 }
 
 void App::handleShortcuts() {

@@ -52,7 +52,8 @@ public:
     // panels asked for, in order.
     std::vector<Action> frame(const ChannelStatus& status, const MessagePtr& latest,
                               SteadyClock::time_point now);
-    // When a frame is due with no input and no news: the reconnect countdown ticks.
+    // When a frame is due with no input and no news: the reconnect countdown ticks, the
+    // timer sends.
     std::optional<SteadyClock::time_point> nextTick(SteadyClock::time_point now) const;
 
     // The connection dropped and the channel will try again: sends are still queued.
@@ -65,6 +66,7 @@ public:
 private:
     bool isHousekeeping(const ChannelEvent& event);
     bool takeTimed(const ChannelEvent& event);
+    void runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions);
     void handleShortcuts();
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
@@ -77,7 +79,10 @@ private:
     bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
     std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
     std::uint64_t received_ = 0;
-    std::deque<bool> queuedTimed_;   // Per message queued and not sent yet: the timer's?
+    std::deque<bool> queuedTimed_;      // Per message queued and not sent yet: the timer's?
+    std::optional<TimedSender> timer_;  // The composer's, once started.
+    Message::Type timerType_ = Message::Type::kText;
+    SteadyClock::time_point timedSendAt_{};  // Of the timer's last SendAction.
     bool keepalivePongDue_ = false;  // A keepalive ping went out; its pong is housekeeping too.
     SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
     bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.

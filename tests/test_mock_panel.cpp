@@ -37,7 +37,11 @@ struct MockScreen {
         ImGui::End();
     };
     void frame() { imgui.frame(draw); }
-    void click(const std::string& label) { imgui.click(label, draw); }
+    // Clicks, and draws the frame after, which shows what the click did.
+    void click(const std::string& label) {
+        imgui.click(label, draw);
+        frame();
+    }
     std::string value(const std::string& name) const {
         const auto& values = imgui.widgets().values();
         const auto found = values.find(name);
@@ -114,13 +118,16 @@ TEST_CASE("rules kept in the settings are used when they parse, else the panel s
     CHECK_FALSE(storedMockRules(""));
     CHECK_FALSE(storedMockRules("{\"rules\": 5}"));
 
-    MockScreen bad("{\"rules\": 5}");
-    CHECK_FALSE(bad.panel.error().empty());
-    CHECK(bad.value("mock status") == "The echo server echoes every message");
-
-    const std::string huge = "{\"rules\": []}" + std::string(kMaxRulesFileBytes, ' ');
-    CHECK_FALSE(storedMockRules(huge));
-    MockScreen tooLarge(huge);
-    CHECK(tooLarge.panel.error() ==
-          std::to_string(huge.size()) + " bytes, more than the 1048576 rules may hold");
+    SECTION("not rules") {
+        MockScreen bad("{\"rules\": 5}");
+        CHECK_FALSE(bad.panel.error().empty());
+        CHECK(bad.value("mock status") == "The echo server echoes every message");
+    }
+    SECTION("too large") {
+        const std::string huge = "{\"rules\": []}" + std::string(kMaxRulesFileBytes, ' ');
+        CHECK_FALSE(storedMockRules(huge));
+        MockScreen tooLarge(huge);
+        CHECK(tooLarge.panel.error() ==
+              std::to_string(huge.size()) + " bytes, more than the 1048576 rules may hold");
+    }
 }
