@@ -17,13 +17,20 @@ const ImVec4 kErrorColor(1.0f, 0.4f, 0.4f, 1.0f);
 
 // The issue's example: one rule of each kind a person tries first.
 constexpr const char* kExampleRules = R"({"rules": [
-  {"on": "connect", "reply": [{"text": "welcome"}]},
-  {"match": {"text": "ping?"}, "reply": [{"text": "pong!"}]},
-  {"match": {"substring": "slow"}, "reply": [{"text": "late", "delay_ms": 300}]},
-  {"match": {"regex": "^add ([0-9]+)$"}, "reply": [{"text": "added"}]},
-  {"match": {"json": {"path": "type", "equals": "subscribe"}},
-   "reply": [{"binary_hex": "0102ff"}, {"text": "subscribed"}]},
-  {"match": {"text": "bye"}, "close": {"code": 4000, "reason": "asked to"}},
+  {"on": "connect",
+   "reply": [{"text": "welcome"}]},
+  {"match": {"text": "ping?"},
+   "reply": [{"text": "pong!"}]},
+  {"match": {"substring": "slow"},
+   "reply": [{"text": "late", "delay_ms": 300}]},
+  {"match": {"regex": "^add ([0-9]+)$"},
+   "reply": [{"text": "added"}]},
+  {"match": {"json": {"path": "type",
+                      "equals": "subscribe"}},
+   "reply": [{"binary_hex": "0102ff"},
+             {"text": "subscribed"}]},
+  {"match": {"text": "bye"},
+   "close": {"code": 4000, "reason": "asked to"}},
   {"match": {"text": "crash"}, "drop": true}
 ]}
 )";
