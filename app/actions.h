@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "wsdemo/channel.h"
 #include "wsdemo/message.h"
 #include "wsdemo/mock_rules.h"
 
@@ -41,7 +42,25 @@ struct SetMockRulesAction {
     std::string text;  // As typed, kept in the settings.
 };
 
+// Record tab: write what was recorded to `path` (HAR for .har, else JSON Lines).
+struct SaveRecordingAction {
+    enum class Scope { kThisConnection, kEveryConnection };
+    std::string path;
+    Scope scope = Scope::kThisConnection;
+};
+// Read a recording file, off the UI thread, then App::showRecording.
+struct OpenRecordingAction {
+    std::string path;
+};
+// Connect for a replay, with these options (the settings' with the recording's subprotocols
+// and headers).
+struct ReplayConnectAction {
+    std::string url;
+    ConnectOptions options;
+};
+
 using Action = std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction,
-                            PingAction, PongAction, SetMockRulesAction>;
+                            PingAction, PongAction, SetMockRulesAction, SaveRecordingAction,
+                            OpenRecordingAction, ReplayConnectAction>;
 
 }  // namespace wsdemo

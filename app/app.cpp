@@ -33,6 +33,7 @@ App::App(Settings settings, std::string initialUrl)
     : settings_(std::move(settings)),
       log_(settings_.log),
       connectionBar_(std::move(initialUrl)),
+      recording_(RecordingLimits{settings_.log.maxRows, settings_.log.maxBytes}),
       mockPanel_(settings_.mockRules) {
     if (!mockPanel_.error().empty())
         addNotice("Mock rules in the settings not applied: " + mockPanel_.error());
@@ -41,10 +42,12 @@ App::App(Settings settings, std::string initialUrl)
 bool App::onEvents(const std::vector<ChannelEvent>& events) {
     bool worthAFrame = false;
     for (const ChannelEvent& event : events) {
-        log_.add(event,
-                 wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                  event.at - steadyStart_),
-                 takeTimed(event));
+        const auto wallTime =
+            wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                             event.at - steadyStart_);
+        const bool timed = takeTimed(event);
+        log_.add(event, wallTime, timed);
+        recording_.onEvent(event, wallTime, timed);
         statsPanel_.onEvent(event);
         if (std::holds_alternative<MessageReceived>(event.what) ||
             std::holds_alternative<MessageSent>(event.what)) {
@@ -86,6 +89,7 @@ void App::onConnect(const std::string& url, const ConnectOptions& used) {
     settingsChanged_ = true;
     connectionBar_.setUrl(url);
     inUse_ = used;
+    recording_.willConnect(url, used);
 }
 
 void App::onSendResult(SendResult result) {
@@ -136,6 +140,9 @@ std::optional<SteadyClock::time_point> App::nextTick(SteadyClock::time_point now
     // The timer's next send.
     if (const auto due = timer_ ? timer_->nextDue() : std::nullopt)
         tick = tick ? std::min(*tick, *due) : due;
+    // A replay's next send, or the end of its wait for replies.
+    if (const auto replayTick = recording_.nextTick())
+        tick = tick ? std::min(*tick, *replayTick) : replayTick;
     return tick;
 }
 
@@ -165,6 +172,7 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     runTimer(status.state == ReadyState::kOpen, now, actions);
     latestPanel_.draw(latest, received_);
     drawSplit(now, actions);
+    for (Action& send : recording_.takeDue(now)) actions.push_back(std::move(send));
     ImGui::End();
     return actions;
 }
@@ -221,7 +229,7 @@ void App::drawSplit(SteadyClock::time_point now, std::vector<Action>& actions) {
         std::clamp(settings_.logWidthShare, limits::kMinLogWidthShare, limits::kMaxLogWidthShare);
     const float logWidth = std::max(1.0f, (available.x - splitterWidth) * share);
     ImGui::BeginChild("##log", ImVec2(logWidth, 0));
-    logPanel_.draw(log_);
+    drawLog();
     ImGui::EndChild();
 
     ImGui::SameLine(0, 0);
@@ -254,8 +262,7 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
         }
         const std::string_view name = tab;
         if (name == "Inspector") {
-            const auto row = logPanel_.selectedSeq();
-            inspectorPanel_.draw(row ? log_.findBySeq(*row) : nullptr);
+            drawInspector();
         } else if (name == "Stats") {
             const ConnectOptions& options = inUse_ ? *inUse_ : settings_.connect;
             if (auto action = statsPanel_.draw(now, options.pingInterval))
@@ -268,6 +275,9 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
                 settingsChanged_ = true;
                 actions.push_back(std::move(*rules));
             }
+        } else if (name == "Record") {
+            if (auto request = recordingPanel_.draw(recording_, settings_.theme))
+                onRecordingRequest(std::move(*request), actions);
         } else if (settingsPanel_.draw(settings_, inUse_ ? &*inUse_ : nullptr)) {
             log_.setLimits(settings_.log);
             settingsChanged_ = true;
@@ -276,6 +286,63 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
     }
     ImGui::EndTabBar();
     sideTabRestored_ = true;
+}
+
+// The live log, or a recording shown in its place under a banner.
+void App::drawLog() {
+    ShownRecording* shown = recording_.shown();
+    if (shown && drawShownBanner(*shown, settings_.theme)) {
+        recording_.backToLive();
+        shown = nullptr;
+    }
+    if (shown)
+        shown->logPanel.draw(shown->log);
+    else
+        logPanel_.draw(log_);
+}
+
+// The row selected in the log on screen.
+void App::drawInspector() {
+    const ShownRecording* shown = recording_.shown();
+    const LogPanel& panel = shown ? shown->logPanel : logPanel_;
+    const MessageLog& log = shown ? shown->log : log_;
+    const auto row = panel.selectedSeq();
+    inspectorPanel_.draw(row ? log.findBySeq(*row) : nullptr);
+}
+
+void App::onRecordingRequest(RecordingRequest request, std::vector<Action>& actions) {
+    if (auto* save = std::get_if<SaveRecordingAction>(&request)) {
+        actions.push_back(std::move(*save));
+    } else if (auto* open = std::get_if<OpenRecordingAction>(&request)) {
+        actions.push_back(std::move(*open));
+    } else {
+        auto& replay = std::get<ReplayRequest>(request);
+        std::optional<Action> connect;
+        if (replay.kind == ReplayRequest::Kind::kStart)
+            connect = recording_.startReplay(replay.url, replay.pace, false, settings_.connect);
+        else if (replay.kind == ReplayRequest::Kind::kStep)
+            connect = recording_.step(replay.url, replay.pace, settings_.connect);
+        else
+            recording_.stop();
+        if (connect) actions.push_back(std::move(*connect));
+    }
+}
+
+void App::onRecordingSaved(const std::string& path, std::size_t events, const std::string& error) {
+    if (!error.empty()) return recordingPanel_.setStatus(error, true);
+    std::string status = "Saved " + std::to_string(events) + " events to " + path;
+    if (recording_.cutShort()) status += " (cut short: the recording stopped at the log's limits)";
+    recordingPanel_.setStatus(std::move(status), false);
+}
+
+void App::onRecordingOpenFailed(const std::string& error) {
+    recordingPanel_.setStatus("Not opened: " + error, true);
+}
+
+void App::showRecording(const std::string& path, RecordingRead read) {
+    recording_.show(path, std::move(read));
+    recordingPanel_.onShown(*recording_.shown());
+    recordingPanel_.setStatus("Opened " + path, false);
 }
 
 }  // namespace wsdemo

@@ -21,6 +21,8 @@
 #include "log_panel.h"
 #include "message_log.h"
 #include "mock_panel.h"
+#include "recording_panel.h"
+#include "recording_session.h"
 #include "settings.h"
 #include "settings_panel.h"
 #include "stats_panel.h"
@@ -63,6 +65,17 @@ public:
     bool takeSettingsChanged();
     const MessageLog& log() const { return log_; }
 
+    // Record tab (recording_panel.h). What Save writes, and how it went.
+    std::vector<RecordedEvent> recordingToSave(SaveRecordingAction::Scope scope) const {
+        return recording_.toSave(scope);
+    }
+    void onRecordingSaved(const std::string& path, std::size_t events, const std::string& error);
+    void onRecordingOpenFailed(const std::string& error);  // The error names the file.
+    // A recording file's events in the log and the inspector, read-only, until "Back to live";
+    // the live log keeps collecting meanwhile.
+    void showRecording(const std::string& path, RecordingRead read);
+    const ShownRecording* shownRecording() { return recording_.shown(); }
+
 private:
     bool isHousekeeping(const ChannelEvent& event);
     bool takeTimed(const ChannelEvent& event);
@@ -71,6 +84,9 @@ private:
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
     void drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point now);
+    void drawLog();
+    void drawInspector();
+    void onRecordingRequest(RecordingRequest request, std::vector<Action>& actions);
 
     Settings settings_;
     bool settingsChanged_ = false;
@@ -99,6 +115,8 @@ private:
     StatsPanel statsPanel_;
     ClosePanel closePanel_;
     SettingsPanel settingsPanel_;
+    RecordingSession recording_;
+    RecordingPanel recordingPanel_;
     MockPanel mockPanel_;
 };
 

@@ -65,7 +65,8 @@ inline constexpr IntRange kWindowPosition{-32768, 32768, "pixels"};
 inline constexpr IntRange kLogRows{100, 10'000'000, "rows"};
 inline constexpr IntRange kLogBytes{1LL << 20, 64LL << 30, "bytes"};
 inline constexpr float kMinLogWidthShare = 0.1f, kMaxLogWidthShare = 0.9f;
-inline constexpr const char* kSideTabs[] = {"Inspector", "Stats", "Close", "Settings", "Mock"};
+inline constexpr const char* kSideTabs[] = {"Inspector", "Stats",    "Close",
+                                            "Record",    "Settings", "Mock"};
 }  // namespace limits
 
 // Empty when `value` lies in `range`, else why not: "must be from 1 to 3600000 ms".

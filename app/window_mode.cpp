@@ -23,6 +23,7 @@
 #include "draw_stats.h"
 #include "fonts.h"
 #include "modes.h"
+#include "recording_files.h"
 #include "redraw_schedule.h"
 #include "settings_store.h"
 #include "startup.h"
@@ -253,6 +254,8 @@ struct Session {
     Channel& channel;
     App& app;
     std::unique_ptr<EchoServer>& echoServer;
+    WakeLatch& wake;
+    RecordingOpener& opener;
     std::shared_ptr<const MockRules> mockRules;  // The Mock panel's, for any echo server.
 
     void connect(const std::string& url, const ConnectOptions& options) {
@@ -298,6 +301,36 @@ struct Session {
     void handle(SetMockRulesAction request) {
         mockRules = std::move(request.rules);
         if (echoServer) echoServer->setRules(mockRules);
+    }
+
+    // Record tab: a save is small (bounded by the log's limits) and done here; a file opened
+    // is read on a thread, then shown by takeOpened().
+    void handle(SaveRecordingAction request) {
+        const std::vector<RecordedEvent> events = app.recordingToSave(request.scope);
+        app.onRecordingSaved(request.path, events.size(),
+                             writeRecording(request.path, events, WSDEMO_VERSION));
+    }
+    void handle(OpenRecordingAction request) {
+        const Settings& settings = app.settings();
+        if (!opener.start(std::move(request.path),
+                          RecordingLimits{settings.log.maxRows, settings.log.maxBytes},
+                          [this] { wake.notify(); }))
+            app.onRecordingOpenFailed("still reading " + opener.path());
+    }
+    void handle(ReplayConnectAction request) { connect(request.url, request.options); }
+    // True when a file finished reading: it is news for a frame.
+    bool takeOpened(FontManager& fonts) {
+        auto opened = opener.take();
+        if (!opened) return false;
+        if (auto* read = std::get_if<RecordingRead>(&opened->second)) {
+            for (const RecordedEvent& event : read->events)
+                if (event.message && event.message->type == Message::Type::kText)
+                    fonts.noteText(event.message->data);
+            app.showRecording(opened->first, std::move(*read));
+        } else {
+            app.onRecordingOpenFailed(std::get<std::string>(opened->second));
+        }
+        return true;
     }
 };
 
@@ -471,10 +504,11 @@ int runWindow(const CommandLine& command) {
     ChannelLimits limits;
     limits.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
+    RecordingOpener opener;  // Its reads wake the loop through `wake`.
     App app(std::move(loaded.settings), target->url);
     if (!loaded.problem.empty()) app.addNotice(loaded.problem);
     if (!fonts->problem().empty()) app.addNotice(fonts->problem());
-    Session session{command, *channel, app, target->embeddedServer, mockRules};
+    Session session{command, *channel, app, target->embeddedServer, wake, opener, mockRules};
     // A URL on the command line connects with the command line's options, as --headless
     // does; the echo server with the options the settings remember.
     session.connect(target->url, command.url ? channelOptions(command) : app.settings().connect);
@@ -494,7 +528,7 @@ int runWindow(const CommandLine& command) {
         const auto tick = app.nextTick(drawStart);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        const bool news = takeNews(*channel, app, *fonts, received);
+        const bool news = takeNews(*channel, app, *fonts, received) | session.takeOpened(*fonts);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
@@ -539,6 +573,7 @@ int runWindow(const CommandLine& command) {
         widgetMapFile.update();
     }
     fonts->finishBuild(/*wait=*/true);  // A build under way wakes the loop through `wake`.
+    opener.finish();
     if (command.stats)
         std::fputs(stats.report(Clock::now(), received, wake.posts()).c_str(), stderr);
 

@@ -14,6 +14,9 @@ Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENAR
   mock      mock rules kept in settings.json answer "ping?" with "pong!" after Echo
             server; a timer (every 0.3 s, 3 times) sends 3 rows marked timed.
             Saves the Mock panel's screenshot.
+  record    send two messages, Save log to a .jsonl (its lines checked), Open it (its rows
+            and the banner in the log), Replay it to the peer (which gets both again; the
+            comparison says 2 same).
 """
 
 import json
@@ -215,8 +218,9 @@ MOCK_RULES = """{"rules": [
 
 
 def retype(app, label, text):
+    """Replaces the text of the input labelled `label`, as Ctrl+A and typing do."""
     app.click(label)
-    wait_for(f"{label} to take the typing", lambda: app.value("active") == label,
+    wait_for(f"the {label} input to take the typing", lambda: app.value("active") == label,
              app=app.process)
     app.key("ctrl+a")
     app.type(text)
@@ -253,6 +257,63 @@ def mock(app, peer, out, workdir):
     return f"pong! by the stored rules, 3 timed rows in {elapsed:.2f} s"
 
 
+def send_by_typing(app, text):
+    app.click("Message")
+    wait_for("the message input to take the typing",
+             lambda: app.value("active") == "Message", app=app.process)
+    app.type(text)
+    app.key("Return")
+
+
+def record(app, peer, out, workdir):
+    connect_by_typing(app, peer)
+    for text in ("first", "second"):
+        send_by_typing(app, text)
+        wait_for(f"the peer to receive {text}", lambda: peer.received[-1:] == [text],
+                 app=app.process)
+    wait_for("both echoes in the log", lambda: log_rows(app) >= 4, app=app.process)
+
+    app.click("Record")
+    path = workdir / "session.jsonl"
+    retype(app, "Save to", str(path))
+    wait_for("the JSON Lines format named", lambda: app.value("save format") == "JSON Lines",
+             app=app.process)
+    app.click("Save log")
+    wait_for("the save reported",
+             lambda: (app.value("record status") or "").startswith("Saved"), app=app.process)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    if lines[0].get("format") != "wsdemo-recording":
+        raise TestFailure(f"the first line is {lines[0]}, not the format's header")
+    messages = [(line["dir"], line.get("text")) for line in lines
+                if line.get("event") == "message"]
+    expected = [("send", "first"), ("receive", "first"), ("send", "second"),
+                ("receive", "second")]
+    if messages != expected:
+        raise TestFailure(f"the file's messages are {messages}, expected {expected}")
+    if not any(line.get("event") == "open" and line.get("url") == peer.url for line in lines):
+        raise TestFailure(f"no open event with {peer.url} in {lines}")
+
+    retype(app, "File", str(path))
+    app.click("Open")
+    wait_for("the banner over the recording",
+             lambda: (app.value("viewing") or "").startswith(f"Viewing {path} (read-only)"),
+             app=app.process)
+    wait_for("the recording's rows in the log", lambda: log_rows(app) == len(lines) - 1,
+             app=app.process)
+
+    app.click("Replay")
+    wait_for("the peer to receive both again",
+             lambda: peer.received == ["first", "second", "first", "second"], app=app.process)
+    wait_for("the comparison to say 2 same",
+             lambda: (app.value("comparison") or "").startswith("2 same, 0 different"),
+             app=app.process)
+    wait_for("the replay done",
+             lambda: (app.value("replay progress") or "").endswith("done"), app=app.process)
+    app.screenshot(out / "record.png")
+    app.close()
+    return f"{len(lines) - 1} events saved and opened, replayed: {app.value('comparison')}"
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(f"usage: {sys.argv[0]} WSDEMO_BINARY OUTPUT_DIR SCENARIO")
@@ -283,7 +344,7 @@ def main():
                              "layout": {"sideTab": "Mock", "logWidthShare": 0.5}}))
                     app = App(binary, xvfb, workdir, config_home)
                     result = {"session": session, "unicode": unicode, "scale": scale,
-                              "mock": mock}[scenario](app, peer, out, workdir)
+                              "record": record, "mock": mock}[scenario](app, peer, out, workdir)
             except FAILURES as failure:
                 print(f"FAIL: {scenario}: {failure}", file=sys.stderr)
                 if app is not None and app.process.poll() is None:
