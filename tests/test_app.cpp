@@ -117,6 +117,126 @@ TEST_CASE("a keepalive ping and its pong are logged but ask for no frame; a Ping
     CHECK(screen.app.onEvents({ChannelEvent{now, 1, PongReceived{"1", 250us}}}));
 }
 
+namespace {
+
+ChannelEvent opened(SteadyClock::time_point at, uint64_t connection) {
+    ChannelStatus status;
+    status.state = ReadyState::kOpen;
+    return ChannelEvent{at, connection, StateChanged{status}};
+}
+
+MessagePtr textMessage(std::string data) {
+    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
+}
+
+// One connection to ws://h/ offering "chat": "a" sent at 0, "b" at 100 ms, "A" received.
+RecordingRead twoSends() {
+    const auto t = WallClock::now();
+    auto connection = std::make_shared<RecordedConnection>();
+    connection->url = "ws://h/";
+    connection->subprotocols = {"chat"};
+    RecordingRead read;
+    RecordedEvent event;
+    event.connection = 1;
+    event.wallTime = t;
+    event.kind = RecordedKind::kOpen;
+    event.opened = connection;
+    read.events.push_back(event);
+    event.kind = RecordedKind::kMessage;
+    event.direction = RecordedDirection::kSend;
+    event.message = textMessage("a");
+    read.events.push_back(event);
+    event.wallTime = t + 100ms;
+    event.message = textMessage("b");
+    read.events.push_back(event);
+    event.direction = RecordedDirection::kReceive;
+    event.message = textMessage("A");
+    read.events.push_back(event);
+    return read;
+}
+
+std::vector<std::string> sentTexts(const std::vector<Action>& actions) {
+    std::vector<std::string> texts;
+    for (const Action& action : actions)
+        if (const auto* send = std::get_if<SendAction>(&action)) texts.push_back(send->data);
+    return texts;
+}
+
+}  // namespace
+
+TEST_CASE("every event is recorded; Save takes the last connection's or all", "[app][record]") {
+    AppScreen screen;
+    const auto now = SteadyClock::now();
+    screen.app.onConnect("ws://127.0.0.1:2/", ConnectOptions{});
+    screen.app.onEvents({opened(now, 1), ChannelEvent{now, 1, MessageReceived{textMessage("1")}}});
+    screen.app.onConnect("ws://127.0.0.1:3/", ConnectOptions{});
+    screen.app.onEvents({opened(now, 2), ChannelEvent{now, 2, MessageReceived{textMessage("2")}}});
+    const auto all = screen.app.recordingToSave(SaveRecordingAction::Scope::kEveryConnection);
+    const auto last = screen.app.recordingToSave(SaveRecordingAction::Scope::kThisConnection);
+    CHECK(all.size() == 4);
+    REQUIRE(last.size() == 2);
+    CHECK(last[0].connection == 2);
+    REQUIRE(last[0].opened);
+    CHECK(last[0].opened->url == "ws://127.0.0.1:3/");
+    CHECK(last[1].message->data == "2");
+}
+
+TEST_CASE("a recording shown takes the log's place until Back to live", "[app][record]") {
+    AppScreen screen;
+    screen.app.onEvents({received("live")});
+    screen.app.showRecording("rec.jsonl", twoSends());
+    screen.frame();
+    CHECK(screen.value("viewing") == "Viewing rec.jsonl (read-only): 4 events, 0 problems");
+    CHECK(screen.value("log rows") == "4");
+    screen.app.onEvents({received("still live")});  // The live log keeps collecting.
+    CHECK(screen.app.log().size() == 2);
+    screen.click("Back to live");
+    CHECK_FALSE(screen.app.shownRecording());
+    screen.frame();
+    CHECK(screen.imgui.widgets().values().count("viewing") == 0);
+    CHECK(screen.value("log rows") == "2");
+}
+
+TEST_CASE("a replay connects with the recorded subprotocols and sends at its ticks",
+          "[app][record]") {
+    AppScreen screen;
+    screen.app.showRecording("rec.jsonl", twoSends());
+    screen.frame();
+    screen.click("Record");
+    screen.actions.clear();
+    screen.click("Replay");
+    REQUIRE(screen.actions.size() == 1);
+    const auto* connect = std::get_if<ReplayConnectAction>(&screen.actions[0]);
+    REQUIRE(connect);
+    CHECK(connect->url == "ws://h/");
+    CHECK(connect->options.subprotocols == std::vector<std::string>{"chat"});
+    screen.actions.clear();
+
+    const auto t0 = SteadyClock::now();
+    CHECK_FALSE(screen.app.nextTick(t0));  // Nothing is due before the connection opens.
+    screen.app.onEvents({opened(t0, 1)});
+    CHECK(screen.app.nextTick(t0) == t0);
+    screen.now = t0;
+    screen.frame();
+    CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a"});
+    CHECK(screen.app.nextTick(t0) == t0 + 100ms);
+    screen.now = t0 + 50ms;
+    screen.frame();
+    CHECK(sentTexts(screen.actions).size() == 1);
+    screen.now = t0 + 100ms;
+    screen.frame();
+    CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a", "b"});
+    // All sent, the reply still to come: a frame when the wait for it ends.
+    CHECK(screen.app.nextTick(t0 + 100ms) == t0 + 100ms + ReplayRun::kQuietTime);
+    screen.app.onEvents({ChannelEvent{t0 + 200ms, 1, MessageReceived{textMessage("A")}}});
+    screen.now = t0 + 200ms;
+    screen.frame();
+    CHECK(screen.value("comparison") == "1 same, 0 different, 0 missing, 0 extra");
+    screen.now = t0 + 1500ms;  // The rate settled: nothing is left to tick for.
+    screen.frame();
+    CHECK_FALSE(screen.app.nextTick(screen.now));
+}
+
 TEST_CASE("the rows of timed sends are marked as they go out, in the order queued", "[app]") {
     AppScreen screen;
     const auto sent = [](const std::string& text) {
@@ -191,176 +311,55 @@ std::vector<std::string> takeTimedSends(AppScreen& screen) {
         }
     screen.actions.clear();
     return sent;
+}
 
-    namespace {
+}  // namespace
 
-    ChannelEvent opened(SteadyClock::time_point at, uint64_t connection) {
-        ChannelStatus status;
-        status.state = ReadyState::kOpen;
-        return ChannelEvent{at, connection, StateChanged{status}};
-    }
-
-    MessagePtr textMessage(std::string data) {
-        return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
-    }
-
-    // One connection to ws://h/ offering "chat": "a" sent at 0, "b" at 100 ms, "A" received.
-    RecordingRead twoSends() {
-        const auto t = WallClock::now();
-        auto connection = std::make_shared<RecordedConnection>();
-        connection->url = "ws://h/";
-        connection->subprotocols = {"chat"};
-        RecordingRead read;
-        RecordedEvent event;
-        event.connection = 1;
-        event.wallTime = t;
-        event.kind = RecordedKind::kOpen;
-        event.opened = connection;
-        read.events.push_back(event);
-        event.kind = RecordedKind::kMessage;
-        event.direction = RecordedDirection::kSend;
-        event.message = textMessage("a");
-        read.events.push_back(event);
-        event.wallTime = t + 100ms;
-        event.message = textMessage("b");
-        read.events.push_back(event);
-        event.direction = RecordedDirection::kReceive;
-        event.message = textMessage("A");
-        read.events.push_back(event);
-        return read;
-    }
-
-    std::vector<std::string> sentTexts(const std::vector<Action>& actions) {
-        std::vector<std::string> texts;
-        for (const Action& action : actions)
-            if (const auto* send = std::get_if<SendAction>(&action)) texts.push_back(send->data);
-        return texts;
-    }
-
-    }  // namespace
-
-    TEST_CASE("the timer sends when due, asks for a frame for each send and no other", "[app]") {
-        AppScreen screen;
-        const auto start = screen.now;
-        startTimer(screen, "3");
-        CHECK(takeTimedSends(screen).empty());
-        for (int send = 1; send <= 3; ++send) {
-            const auto due = start + send * 300ms;
-            REQUIRE(screen.app.nextTick(due - 1ms) == due);
-            screen.now = due - 1ms;
-            screen.frame();
-            CHECK(takeTimedSends(screen).empty());
-            screen.now = due;
-            screen.frame();
-            CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
-            screen.frame();  // Counted once: no second send at the same time.
-            CHECK(takeTimedSends(screen).empty());
-        }
-        CHECK(screen.value("timer") == "timed: 3 of 3 sent, done");
-        CHECK_FALSE(screen.app.nextTick(screen.now + 1s));
-    }
-
-    TEST_CASE("the timer stops when the connection closes, or when a send is refused", "[app]") {
-        AppScreen screen;
-        const auto start = screen.now;
-        startTimer(screen, "0");
-        screen.now = start + 300ms;
-        screen.frame();
-        REQUIRE(takeTimedSends(screen).size() == 1);
-
-        SECTION("closed") {
-            ChannelStatus closed;
-            closed.state = ReadyState::kClosed;
-            screen.app.onEvents({ChannelEvent{screen.now, 1, StateChanged{closed}}});
-            screen.status = closed;
-        }
-        SECTION("refused") {
-            screen.now = start + 600ms;
-            screen.frame();
-            REQUIRE(screen.actions.size() == 1);
-            screen.actions.clear();
-            screen.app.onMessageSendResult(SendResult::kQueueFull, /*timed=*/true);
-        }
-        CHECK_FALSE(screen.app.nextTick(screen.now));
-        screen.now += 10s;
+TEST_CASE("the timer sends when due, asks for a frame for each send and no other", "[app]") {
+    AppScreen screen;
+    const auto start = screen.now;
+    startTimer(screen, "3");
+    CHECK(takeTimedSends(screen).empty());
+    for (int send = 1; send <= 3; ++send) {
+        const auto due = start + send * 300ms;
+        REQUIRE(screen.app.nextTick(due - 1ms) == due);
+        screen.now = due - 1ms;
         screen.frame();
         CHECK(takeTimedSends(screen).empty());
-        CHECK(screen.value("timer").find(" sent, stopped") != std::string::npos);
+        screen.now = due;
+        screen.frame();
+        CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
+        screen.frame();  // Counted once: no second send at the same time.
+        CHECK(takeTimedSends(screen).empty());
+    }
+    CHECK(screen.value("timer") == "timed: 3 of 3 sent, done");
+    CHECK_FALSE(screen.app.nextTick(screen.now + 1s));
+}
 
-        TEST_CASE("every event is recorded; Save takes the last connection's or all",
-                  "[app][record]") {
-            AppScreen screen;
-            const auto now = SteadyClock::now();
-            screen.app.onConnect("ws://127.0.0.1:2/", ConnectOptions{});
-            screen.app.onEvents(
-                {opened(now, 1), ChannelEvent{now, 1, MessageReceived{textMessage("1")}}});
-            screen.app.onConnect("ws://127.0.0.1:3/", ConnectOptions{});
-            screen.app.onEvents(
-                {opened(now, 2), ChannelEvent{now, 2, MessageReceived{textMessage("2")}}});
-            const auto all =
-                screen.app.recordingToSave(SaveRecordingAction::Scope::kEveryConnection);
-            const auto last =
-                screen.app.recordingToSave(SaveRecordingAction::Scope::kThisConnection);
-            CHECK(all.size() == 4);
-            REQUIRE(last.size() == 2);
-            CHECK(last[0].connection == 2);
-            REQUIRE(last[0].opened);
-            CHECK(last[0].opened->url == "ws://127.0.0.1:3/");
-            CHECK(last[1].message->data == "2");
-        }
+TEST_CASE("the timer stops when the connection closes, or when a send is refused", "[app]") {
+    AppScreen screen;
+    const auto start = screen.now;
+    startTimer(screen, "0");
+    screen.now = start + 300ms;
+    screen.frame();
+    REQUIRE(takeTimedSends(screen).size() == 1);
 
-        TEST_CASE("a recording shown takes the log's place until Back to live", "[app][record]") {
-            AppScreen screen;
-            screen.app.onEvents({received("live")});
-            screen.app.showRecording("rec.jsonl", twoSends());
-            screen.frame();
-            CHECK(screen.value("viewing") == "Viewing rec.jsonl (read-only): 4 events, 0 problems");
-            CHECK(screen.value("log rows") == "4");
-            screen.app.onEvents({received("still live")});  // The live log keeps collecting.
-            CHECK(screen.app.log().size() == 2);
-            screen.click("Back to live");
-            CHECK_FALSE(screen.app.shownRecording());
-            screen.frame();
-            CHECK(screen.imgui.widgets().values().count("viewing") == 0);
-            CHECK(screen.value("log rows") == "2");
-        }
-
-        TEST_CASE("a replay connects with the recorded subprotocols and sends at its ticks",
-                  "[app][record]") {
-            AppScreen screen;
-            screen.app.showRecording("rec.jsonl", twoSends());
-            screen.frame();
-            screen.click("Record");
-            screen.actions.clear();
-            screen.click("Replay");
-            REQUIRE(screen.actions.size() == 1);
-            const auto* connect = std::get_if<ReplayConnectAction>(&screen.actions[0]);
-            REQUIRE(connect);
-            CHECK(connect->url == "ws://h/");
-            CHECK(connect->options.subprotocols == std::vector<std::string>{"chat"});
-            screen.actions.clear();
-
-            const auto t0 = SteadyClock::now();
-            CHECK_FALSE(screen.app.nextTick(t0));  // Nothing is due before the connection opens.
-            screen.app.onEvents({opened(t0, 1)});
-            CHECK(screen.app.nextTick(t0) == t0);
-            screen.now = t0;
-            screen.frame();
-            CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a"});
-            CHECK(screen.app.nextTick(t0) == t0 + 100ms);
-            screen.now = t0 + 50ms;
-            screen.frame();
-            CHECK(sentTexts(screen.actions).size() == 1);
-            screen.now = t0 + 100ms;
-            screen.frame();
-            CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a", "b"});
-            // All sent, the reply still to come: a frame when the wait for it ends.
-            CHECK(screen.app.nextTick(t0 + 100ms) == t0 + 100ms + ReplayRun::kQuietTime);
-            screen.app.onEvents({ChannelEvent{t0 + 200ms, 1, MessageReceived{textMessage("A")}}});
-            screen.now = t0 + 200ms;
-            screen.frame();
-            CHECK(screen.value("comparison") == "1 same, 0 different, 0 missing, 0 extra");
-            screen.now = t0 + 1500ms;  // The rate settled: nothing is left to tick for.
-            screen.frame();
-            CHECK_FALSE(screen.app.nextTick(screen.now));
-        }
+    SECTION("closed") {
+        ChannelStatus closed;
+        closed.state = ReadyState::kClosed;
+        screen.app.onEvents({ChannelEvent{screen.now, 1, StateChanged{closed}}});
+        screen.status = closed;
+    }
+    SECTION("refused") {
+        screen.now = start + 600ms;
+        screen.frame();
+        REQUIRE(screen.actions.size() == 1);
+        screen.actions.clear();
+        screen.app.onMessageSendResult(SendResult::kQueueFull, /*timed=*/true);
+    }
+    CHECK_FALSE(screen.app.nextTick(screen.now));
+    screen.now += 10s;
+    screen.frame();
+    CHECK(takeTimedSends(screen).empty());
+    CHECK(screen.value("timer").find(" sent, stopped") != std::string::npos);
+}
