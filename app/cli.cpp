@@ -124,6 +124,7 @@ private:
     std::string readTlsOptions(TlsOptions& tls) const;
     std::string readEchoServerOptions(CommandLine& command) const;
     std::string readMaxMessageSize(CommandLine& command) const;
+    std::string readRules(CommandLine& command) const;
 
     // Each is empty when the option is not given or is valid, else the error line.
     static std::string invalid(const CLI::Option* option, const std::string& why);
@@ -144,7 +145,7 @@ private:
         *noCompression_, *reconnect_, *maxReconnects_;
     CLI::Option *ca_, *cert_, *key_, *noVerifyCertificate_, *noVerifyHostname_;
     CLI::Option* slash_;
-    CLI::Option *port_, *bind_, *tlsCert_, *tlsKey_, *idleTimeout_;
+    CLI::Option *port_, *bind_, *tlsCert_, *tlsKey_, *idleTimeout_, *rules_;
     CLI::Option *stats_, *redrawContinuously_;
     CLI::Option *maxMessageSize_, *verbose_;
 };
@@ -243,6 +244,10 @@ Parser::Parser()
                          "ping an upgraded connection after half of this\n"
                          "without a pong, and drop it if none comes by the\n"
                          "end (default 300; 0: never)");
+    rules_ = value("--rules", "FILE", "a file", Scope::kEchoServer,
+                   "answer as the rules in this JSON file say\n"
+                   "(replies, delays, close, drop, ping...);\n"
+                   "unmatched messages are echoed");
 
     stats_ = flag("--stats", Scope::kWindow, "print frame and latency figures on stderr at exit");
     redrawContinuously_ = flag("--redraw-continuously", Scope::kWindow,
@@ -451,8 +456,17 @@ std::string Parser::readEchoServerOptions(CommandLine& command) const {
     if (given(bind_)) command.bindAddress = valueOf(bind_);
     for (const auto& error :
          {readPath(tlsCert_, command.tlsCert), readPath(tlsKey_, command.tlsKey),
-          readSeconds(idleTimeout_, kIdleTimeoutRange, command.idleTimeout)})
+          readSeconds(idleTimeout_, kIdleTimeoutRange, command.idleTimeout), readRules(command)})
         if (!error.empty()) return error;
+    return {};
+}
+
+std::string Parser::readRules(CommandLine& command) const {
+    if (std::string error = readPath(rules_, command.rulesFile); !error.empty()) return error;
+    if (command.rulesFile.empty()) return {};
+    auto loaded = loadMockRules(command.rulesFile);
+    if (const auto* error = std::get_if<std::string>(&loaded)) return invalid(rules_, *error);
+    command.rules = std::make_shared<const MockRules>(std::get<MockRules>(std::move(loaded)));
     return {};
 }
 

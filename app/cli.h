@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "wsdemo/channel.h"
+#include "wsdemo/mock_rules.h"
 
 namespace wsdemo {
 
@@ -23,7 +24,9 @@ struct CommandLine {
     // --echo-server only.
     uint16_t port = 0;  // 0 picks a free port.
     std::string bindAddress = "127.0.0.1";
-    std::string tlsCert, tlsKey;  // Both or neither: serve wss://.
+    std::string tlsCert, tlsKey;             // Both or neither: serve wss://.
+    std::string rulesFile;                   // --rules: answer as it says (mock_rules.h).
+    std::shared_ptr<const MockRules> rules;  // Read from rulesFile, checked.
     // Upgraded connections silent this long are closed. Zero: never.
     std::chrono::milliseconds idleTimeout{300000};
     // Both directions, client and echo server (also in connect.maxMessageBytes).

@@ -19,6 +19,7 @@ int runEchoServer(const CommandLine& command) {
     options.tlsCertFile = command.tlsCert;
     options.tlsKeyFile = command.tlsKey;
     options.idleTimeout = command.idleTimeout;
+    options.rules = command.rules;
     if (!isLoopbackAddress(options.bindAddress))
         std::fprintf(stderr,
                      "wsdemo: warning: listening on %s, which other machines can reach: anyone "
@@ -30,6 +31,9 @@ int runEchoServer(const CommandLine& command) {
         std::fflush(stdout);
         std::fprintf(stderr, "wsdemo: echo server listening on %s; stop it with Ctrl+C\n",
                      server.url().c_str());
+        if (options.rules)
+            std::fprintf(stderr, "wsdemo: answering by %zu rules from %s\n",
+                         options.rules->rules.size(), command.rulesFile.c_str());
         int signal = 0;
         sigwait(&stopSignals, &signal);
         std::fprintf(stderr, "wsdemo: stopping the echo server\n");

@@ -557,3 +557,57 @@ TEST_CASE("loopback addresses are told from the others", "[echo_server]") {
     for (const char* address : {"0.0.0.0", "10.0.0.1", "192.168.1.1", "::", "example.com", ""})
         CHECK_FALSE(isLoopbackAddress(address));
 }
+
+namespace {
+
+std::shared_ptr<const MockRules> rulesFrom(const std::string& json) {
+    auto parsed = parseMockRules(json);
+    if (const auto* error = std::get_if<std::string>(&parsed)) throw std::runtime_error(*error);
+    return std::make_shared<const MockRules>(std::get<MockRules>(std::move(parsed)));
+}
+
+}  // namespace
+
+TEST_CASE("setRules from another thread changes the answers of open connections",
+          "[echo_server][mock]") {
+    EchoServer server;
+    auto client = openClient(server);
+    client->sendText("hi");
+    CHECK(client->readMessage() == "hi");
+    std::thread([&] {
+        server.setRules(rulesFrom(R"({"rules": [{"match": {"text": "hi"}, "reply": [
+            {"text": "one"}, {"text": "two"}]}]})"));
+    }).join();
+    client->sendText("hi");
+    CHECK(client->readMessage() == "one");
+    CHECK(client->readMessage() == "two");
+    client->sendText("other");
+    CHECK(client->readMessage() == "other");
+    server.setRules(nullptr);
+    client->sendText("hi");
+    CHECK(client->readMessage() == "hi");
+}
+
+TEST_CASE("a client that never reads cannot make a timer rule queue without bound",
+          "[echo_server][mock]") {
+    EchoServerOptions options;
+    options.maxMessageBytes = 256 * 1024;
+    const std::size_t kTickBytes = 64 * 1024;
+    options.rules = rulesFrom(R"({"rules": [{"on": "timer", "every_ms": 10, "reply": [{"text": ")" +
+                              std::string(kTickBytes, 't') + "\"}]}]}");
+    EchoServer server(options);
+    auto client = openClient(server);  // Reads nothing from here on.
+    // 6.4 MB/s of ticks fill the sockets' buffers within a second or two; then the queue.
+    std::size_t peakPendingBytes = 0;
+    const auto start = Clock::now();
+    while (secondsSince(start) < 4.0 && peakPendingBytes <= options.maxMessageBytes) {
+        peakPendingBytes = std::max(peakPendingBytes, server.stats().pendingBytes);
+        std::this_thread::sleep_for(5ms);
+    }
+    for (const auto until = Clock::now() + 500ms; Clock::now() < until;
+         std::this_thread::sleep_for(5ms))
+        peakPendingBytes = std::max(peakPendingBytes, server.stats().pendingBytes);
+    INFO("peak pending " << peakPendingBytes << " B");
+    CHECK(peakPendingBytes > options.maxMessageBytes / 2);  // The queue did fill.
+    CHECK(peakPendingBytes <= options.maxMessageBytes + kTickBytes + kPendingEchoOverhead);
+}

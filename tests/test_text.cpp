@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "wsdemo/text.h"
 
@@ -54,4 +56,37 @@ TEST_CASE("bytes are written as lowercase hex", "[text]") {
     CHECK(wsdemo::toHex("") == "");
     CHECK(wsdemo::toHex(std::string("\x00\xff\x10", 3)) == "00ff10");
     CHECK(wsdemo::toHex(std::string("\x00\xab", 2), " ") == "00 ab");
+}
+
+TEST_CASE("base64 follows RFC 4648 with padding", "[text]") {
+    using wsdemo::fromBase64;
+    using wsdemo::toBase64;
+    SECTION("the test vectors of RFC 4648 section 10") {
+        const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                               {"f", "Zg=="},
+                                                               {"fo", "Zm8="},
+                                                               {"foo", "Zm9v"},
+                                                               {"foob", "Zm9vYg=="},
+                                                               {"fooba", "Zm9vYmE="},
+                                                               {"foobar", "Zm9vYmFy"}};
+        for (const auto& [bytes, text] : vectors) {
+            CHECK(toBase64(bytes) == text);
+            CHECK(fromBase64(text) == std::optional<std::string>(bytes));
+        }
+    }
+    SECTION("every byte value survives a round trip") {
+        std::string bytes;
+        for (int value = 0; value < 256; ++value) bytes += static_cast<char>(value);
+        CHECK(toBase64(bytes).substr(0, 8) == "AAECAwQF");
+        CHECK(fromBase64(toBase64(bytes)) == bytes);
+        CHECK(fromBase64("+/+/") == std::string("\xfb\xff\xbf"));
+    }
+    SECTION("anything but canonical padded base64 is refused") {
+        for (const char* bad :
+             {"Zg", "Zg=", "Zm8", "Zg===", "=Zg=", "Z===", "====", "Zm9v\n", " Zm9v", "Zm 9v",
+              "Zm9-", "Zm9_", "Zh==", "Zm9=", "Zg==Zg==", "Zm=v"}) {
+            INFO(bad);
+            CHECK_FALSE(fromBase64(bad));
+        }
+    }
 }

@@ -122,23 +122,86 @@ bool isLoopbackAddress(const std::string& address) {
     return address == "localhost";
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a connection has to send, in order: an echo or a rule's reply, or a rule's action.
+struct Outgoing {
+    enum class Kind { kMessage, kClose, kDrop, kPing };
+    Kind kind = Kind::kMessage;
+    MessagePtr message;     // kMessage.
+    uint16_t closeCode{};   // kClose.
+    std::string text;       // kClose: the reason; kPing: the payload.
+    Clock::time_point due;  // Not sent before (a reply's delay).
+
+    // What it counts against the connection's bound on pending bytes.
+    std::size_t cost() const {
+        return (message ? message->data.size() : text.size()) + kPendingEchoOverhead;
+    }
+};
+
+}  // namespace
+
 // Everything behind an EchoServer. Unless a comment says otherwise, members are the server
 // thread's alone.
 struct EchoServer::Service {
-    // One per WebSocket connection, from ESTABLISHED to CLOSED.
+    // A connection's "on": "timer" rule: fires every rule.every from the upgrade.
+    class RuleTimer {
+    public:
+        RuleTimer(Service& service, lws* wsi, const MockRule& rule)
+            : service_(service), wsi_(wsi), rule_(rule), start_(Clock::now()) {}
+        ~RuleTimer() { timer_.cancel(); }
+        RuleTimer(const RuleTimer&) = delete;
+        RuleTimer& operator=(const RuleTimer&) = delete;
+
+        // Schedules the next tick, on the grid start + k * every, so that ticks do not drift.
+        void scheduleNext();
+        void cancel() { timer_.cancel(); }
+
+    private:
+        void onTick();
+
+        Service& service_;
+        lws* const wsi_;
+        const MockRule& rule_;  // Kept alive by its session's rulesAtUpgrade.
+        const Clock::time_point start_;
+        uint64_t ticks_ = 0;
+        LwsTimer<RuleTimer, &RuleTimer::onTick> timer_{*this};
+    };
+
+    // One per WebSocket connection, from ESTABLISHED to CLOSED. Constructed in place and never
+    // moved: its timers point at it.
     struct Session {
-        explicit Session(std::size_t maxMessageBytes) : assembler(maxMessageBytes) {}
+        Session(std::size_t maxMessageBytes, lws* connection)
+            : assembler(maxMessageBytes), wsi(connection) {}
+        ~Session() { cancelTimers(); }
+        Session(const Session&) = delete;
+        Session& operator=(const Session&) = delete;
+
+        void cancelTimers() {
+            replyTimer.cancel();
+            for (auto& timer : ruleTimers) timer->cancel();
+        }
+        void onReplyDue() { lws_callback_on_writable(wsi); }
+
         MessageAssembler assembler;
         MessageWriter writer{MessageWriter::Role::kServer};
-        std::deque<MessagePtr> pending;  // Echoes not yet started.
-        std::size_t pendingBytes = 0;    // Their data, plus kPendingEchoOverhead each.
-        bool readingPaused = false;      // Until the echoes of what was read are written.
-        // Set when the client broke a rule: what it sends after is dropped, and the close
-        // goes out once the message being written is whole.
-        std::optional<std::pair<uint16_t, const char*>> closeDue;
+        lws* const wsi;
+        std::deque<Outgoing> pending;  // Echoes, replies and actions not yet started.
+        std::size_t pendingBytes = 0;  // Their Outgoing::cost().
+        bool readingPaused = false;    // Until the echoes of what was read are written.
+        bool stoppedReading = false;   // By a rule: for good.
+        // Set when the client broke a rule, or by a rule: what it sends after is dropped, and
+        // the close goes out once the message being written is whole.
+        std::optional<std::pair<uint16_t, std::string>> closeDue;
         // lws calls WRITEABLE once more after the close frame: answering -1 again would drop
         // TCP before the client's close arrives.
         bool closeSent = false;
+        // The rules when the connection was upgraded: its connect and timer rules.
+        std::shared_ptr<const MockRules> rulesAtUpgrade;
+        std::vector<std::unique_ptr<RuleTimer>> ruleTimers;         // One per timer rule.
+        LwsTimer<Session, &Session::onReplyDue> replyTimer{*this};  // For the head's delay.
     };
 
     explicit Service(EchoServerOptions serverOptions);
@@ -152,8 +215,14 @@ struct EchoServer::Service {
     void onEstablished(lws* wsi);
     void onClosed(lws* wsi);
     int onReceive(lws* wsi, Session& session, const void* in, std::size_t len);
+    std::shared_ptr<const MockRules> currentRules();
+    void enqueue(Session& session, Outgoing outgoing);
+    void enqueueRule(Session& session, const MockRule& rule);
+    Outgoing popFront(Session& session);
+    MessagePtr nextMessage(Session& session);
     int onWriteable(lws* wsi, Session& session);
-    MessagePtr nextEcho(lws* wsi, Session& session);
+    std::optional<int> actOnDue(lws* wsi, Session& session);
+    void waitForHead(Session& session);
     void onWakeRequests();
     void onStopDeadline();
     bool finished();
@@ -168,8 +237,9 @@ struct EchoServer::Service {
     // Shared between the server thread and the owner's (any) threads.
     struct Shared {
         mutable std::mutex mutex;
-        bool stopRequested = false;  // Set by stop(), read by the server thread.
-        EchoServerStats stats;       // Written by the server thread, read by stats().
+        bool stopRequested = false;              // Set by stop(), read by the server thread.
+        EchoServerStats stats;                   // Written by the server thread, read by stats().
+        std::shared_ptr<const MockRules> rules;  // Set by setRules(), read by the server thread.
     } shared;
 
     std::promise<uint16_t> listening;  // Set once by createContext().
@@ -187,6 +257,11 @@ struct EchoServer::Service {
 
 namespace {
 
+constexpr lws_usec_t microsecondsUntil(Clock::time_point due, Clock::time_point now) {
+    return due <= now ? 0
+                      : std::chrono::duration_cast<std::chrono::microseconds>(due - now).count();
+}
+
 lws_retry_bo_t idlePolicyFor(std::chrono::milliseconds idleTimeout) {
     lws_retry_bo_t policy{};
     // lws pings after secs_since_valid_ping without a pong (or the upgrade), and drops the
@@ -202,7 +277,25 @@ lws_retry_bo_t idlePolicyFor(std::chrono::milliseconds idleTimeout) {
 EchoServer::Service::Service(EchoServerOptions serverOptions)
     : options(std::move(serverOptions)),
       tls(!options.tlsCertFile.empty()),
-      idlePolicy(idlePolicyFor(options.idleTimeout)) {}
+      idlePolicy(idlePolicyFor(options.idleTimeout)) {
+    shared.rules = options.rules;
+}
+
+void EchoServer::Service::RuleTimer::scheduleNext() {
+    ++ticks_;
+    const auto due = start_ + rule_.every * ticks_;
+    timer_.schedule(lws_get_context(wsi_), microsecondsUntil(due, Clock::now()));
+}
+
+void EchoServer::Service::RuleTimer::onTick() {
+    Session* session = service_.find(wsi_);
+    if (!session) return;
+    // A client that does not read must not grow the queue: the tick is skipped while its
+    // pending replies are over the bound that pauses reading.
+    if (session->pendingBytes <= service_.options.maxMessageBytes)
+        service_.enqueueRule(*session, rule_);
+    scheduleNext();
+}
 
 int EchoServer::Service::callback(lws* wsi, lws_callback_reasons reason, void*, void* in,
                                   std::size_t len) noexcept {
@@ -320,7 +413,15 @@ int EchoServer::Service::refuseUpgrade(lws* wsi, const std::string& reason) {
 }
 
 void EchoServer::Service::onEstablished(lws* wsi) {
-    sessions.try_emplace(wsi, options.maxMessageBytes);
+    Session& session = sessions.try_emplace(wsi, options.maxMessageBytes, wsi).first->second;
+    session.rulesAtUpgrade = currentRules();
+    if (!session.rulesAtUpgrade) return;
+    for (const MockRule& rule : session.rulesAtUpgrade->rules) {
+        if (rule.trigger == MockRule::Trigger::kConnect) enqueueRule(session, rule);
+        if (rule.trigger != MockRule::Trigger::kTimer) continue;
+        session.ruleTimers.push_back(std::make_unique<RuleTimer>(*this, wsi, rule));
+        session.ruleTimers.back()->scheduleNext();
+    }
 }
 
 void EchoServer::Service::onClosed(lws* wsi) {
@@ -353,35 +454,92 @@ int EchoServer::Service::onReceive(lws* wsi, Session& session, const void* in, s
         case MessageAssembler::Result::kComplete:
             break;
     }
-    auto echo = std::make_shared<const Message>(session.assembler.take());
-    const std::size_t cost = echo->data.size() + kPendingEchoOverhead;
-    session.pending.push_back(std::move(echo));
+    auto message = std::make_shared<const Message>(session.assembler.take());
+    const auto rules = currentRules();
+    if (const MockRule* rule = rules ? findRule(*rules, *message) : nullptr) {
+        enqueueRule(session, *rule);
+        return 0;
+    }
+    Outgoing echo;
+    echo.message = std::move(message);
+    enqueue(session, std::move(echo));
+    return 0;
+}
+
+std::shared_ptr<const MockRules> EchoServer::Service::currentRules() {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    return shared.rules;
+}
+
+void EchoServer::Service::enqueue(Session& session, Outgoing outgoing) {
+    const std::size_t cost = outgoing.cost();
+    session.pending.push_back(std::move(outgoing));
     session.pendingBytes += cost;
     ++pendingEchoes;
     pendingBytes += cost;
     // A client that sends without reading must not grow our memory, whether it sends bytes or
-    // empty messages: stop reading from it until its echoes are written.
+    // empty messages, or makes rules reply: stop reading from it until the queue is written.
     if (session.pendingBytes > options.maxMessageBytes && !session.readingPaused) {
         session.readingPaused = true;
-        lws_rx_flow_control(wsi, 0);
+        lws_rx_flow_control(session.wsi, 0);
     }
-    lws_callback_on_writable(wsi);
-    return 0;
+    lws_callback_on_writable(session.wsi);
 }
 
-MessagePtr EchoServer::Service::nextEcho(lws* wsi, Session& session) {
-    if (session.pending.empty()) return nullptr;
-    MessagePtr echo = std::move(session.pending.front());
+// The rule's replies, each due its delay after the one before, then its action. They queue
+// behind what the connection already has to send: answers leave in the order of what caused
+// them. Stopping to read acts at once: nothing the client sends after the message that matched
+// is read, however long the replies take.
+void EchoServer::Service::enqueueRule(Session& session, const MockRule& rule) {
+    if (rule.stopReading) {
+        session.stoppedReading = true;
+        lws_rx_flow_control(session.wsi, 0);
+    }
+    auto due = Clock::now();
+    for (const MockReply& reply : rule.replies) {
+        due += reply.delay;
+        Outgoing outgoing;
+        outgoing.message = std::make_shared<const Message>(Message{reply.type, reply.data, {}});
+        outgoing.due = due;
+        enqueue(session, std::move(outgoing));
+    }
+    Outgoing action;
+    action.due = due;
+    if (rule.close) {
+        action.kind = Outgoing::Kind::kClose;
+        action.closeCode = rule.close->code;
+        action.text = rule.close->reason;
+    } else if (rule.drop) {
+        action.kind = Outgoing::Kind::kDrop;
+    } else if (rule.ping) {
+        action.kind = Outgoing::Kind::kPing;
+        action.text = *rule.ping;
+    } else {
+        return;
+    }
+    enqueue(session, std::move(action));
+}
+
+Outgoing EchoServer::Service::popFront(Session& session) {
+    Outgoing outgoing = std::move(session.pending.front());
     session.pending.pop_front();
-    const std::size_t cost = echo->data.size() + kPendingEchoOverhead;
+    const std::size_t cost = outgoing.cost();
     session.pendingBytes -= cost;
     --pendingEchoes;
     pendingBytes -= cost;
     if (session.pending.empty() && session.readingPaused) {
         session.readingPaused = false;
-        lws_rx_flow_control(wsi, 1);
+        if (!session.stoppedReading) lws_rx_flow_control(session.wsi, 1);
     }
-    return echo;
+    return outgoing;
+}
+
+// The head of the queue if it is a message that is due.
+MessagePtr EchoServer::Service::nextMessage(Session& session) {
+    if (session.pending.empty()) return nullptr;
+    const Outgoing& head = session.pending.front();
+    if (head.kind != Outgoing::Kind::kMessage || head.due > Clock::now()) return nullptr;
+    return popFront(session).message;
 }
 
 int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
@@ -394,12 +552,54 @@ int EchoServer::Service::onWriteable(lws* wsi, Session& session) {
             return closeWith(wsi, session.closeDue->first, session.closeDue->second);
         return closeWith(wsi, CloseCode::kGoingAway, "server shutting down");
     }
+    // Actions too go out between messages, once lws holds nothing of the last one.
+    if (!closing && !session.writer.busy() && !lws_partial_buffered(wsi))
+        if (const auto acted = actOnDue(wsi, session)) return *acted;
     const auto result = session.writer.write(
-        wsi, [&]() -> MessagePtr { return closing ? nullptr : nextEcho(wsi, session); },
+        wsi, [&]() -> MessagePtr { return closing ? nullptr : nextMessage(session); },
         [](const MessagePtr&) {});
     if (result == MessageWriter::Result::kFailed) return -1;
-    if (result == MessageWriter::Result::kMore || closing) lws_callback_on_writable(wsi);
+    if (result == MessageWriter::Result::kMore || closing)
+        lws_callback_on_writable(wsi);
+    else
+        waitForHead(session);
     return 0;
+}
+
+// Takes the action at the head of the queue if it is due. A value: what WRITEABLE returns.
+std::optional<int> EchoServer::Service::actOnDue(lws* wsi, Session& session) {
+    if (session.pending.empty()) return std::nullopt;
+    const Outgoing& head = session.pending.front();
+    if (head.kind == Outgoing::Kind::kMessage || head.due > Clock::now()) return std::nullopt;
+    Outgoing action = popFront(session);
+    switch (action.kind) {
+        case Outgoing::Kind::kClose:
+            session.closeDue = {action.closeCode, std::move(action.text)};
+            session.closeSent = true;
+            return closeWith(wsi, session.closeDue->first, session.closeDue->second);
+        case Outgoing::Kind::kDrop:
+            return -1;  // No close reason set: lws ends TCP without a close frame.
+        case Outgoing::Kind::kPing: {
+            // One control frame a callback: lws writes it as a frame of its own.
+            std::vector<unsigned char> frame(LWS_PRE + action.text.size());
+            std::memcpy(frame.data() + LWS_PRE, action.text.data(), action.text.size());
+            if (lws_write(wsi, frame.data() + LWS_PRE, action.text.size(), LWS_WRITE_PING) <
+                static_cast<int>(action.text.size()))
+                return -1;
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+        case Outgoing::Kind::kMessage:
+            break;
+    }
+    return std::nullopt;
+}
+
+// Nothing due to write: come back when the head of the queue is.
+void EchoServer::Service::waitForHead(Session& session) {
+    if (session.pending.empty()) return;
+    session.replyTimer.schedule(context,
+                                microsecondsUntil(session.pending.front().due, Clock::now()));
 }
 
 void EchoServer::Service::onWakeRequests() {
@@ -427,7 +627,10 @@ EchoServer::EchoServer(EchoServerOptions options) {
     auto port = service.listening.get_future();
     service.worker.start({[&service] { return service.createContext(); },
                           [&service] { return service.finished(); },
-                          [&service] { service.stopTimer.cancel(); }});
+                          [&service] {
+                              service.stopTimer.cancel();
+                              for (auto& entry : service.sessions) entry.second.cancelTimers();
+                          }});
     service.port = port.get();  // Rethrows what createContext() could not do.
 }
 
@@ -447,6 +650,11 @@ std::string EchoServer::url() const {
 EchoServerStats EchoServer::stats() const {
     std::lock_guard<std::mutex> lock(service_->shared.mutex);
     return service_->shared.stats;
+}
+
+void EchoServer::setRules(std::shared_ptr<const MockRules> rules) {
+    std::lock_guard<std::mutex> lock(service_->shared.mutex);
+    service_->shared.rules = std::move(rules);
 }
 
 void EchoServer::stop() {

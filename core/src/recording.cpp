@@ -28,8 +28,9 @@ using std::chrono::microseconds;
 
 // nlohmann builds values without recursion, but what reads them may not: deeper is refused.
 constexpr int kMaxNesting = 128;
-// Times a file may hold: from 1970 to the year 3000, in microseconds.
-constexpr int64_t kMaxMicros = int64_t{32503680000} * 1000000;
+// Times a file may hold, in microseconds: from 1970 to 2200 (system_clock counts nanoseconds
+// in 64 bits, which end in 2262).
+constexpr int64_t kMaxMicros = int64_t{7258118400} * 1000000;
 const char* const kHeaderLine = R"({"format":"wsdemo-recording","version":1})";
 
 int64_t toMicros(WallClock::time_point time) {
@@ -537,7 +538,8 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
     if (!value.is_discarded()) return {std::move(value), {}};
     JsonErrorFinder finder;
     Json::sax_parse(text.begin(), text.end(), &finder);
-    if (finder.position >= text.size())
+    // nlohmann counts the end of the input as a character read.
+    if (finder.position > text.size())
         return {std::nullopt, fileEndsHere ? "cut off: the file ends in the middle of it"
                                            : "not JSON: it ends in the middle of a value"};
     return {std::nullopt,
@@ -745,7 +747,7 @@ void readJsonLinesEvent(const Json& line, const std::string& place, Reader& read
     Fields fields(line, place, true, reader);
     RecordedEvent event;
     if (const auto t =
-            fields.integer("t", 0, kMaxMicros, "microseconds since 1970, before the year 3000"))
+            fields.integer("t", 0, kMaxMicros, "microseconds since 1970, before the year 2200"))
         event.wallTime = fromMicros(*t);
     if (const auto connection = fields.integer("conn", 1, INT64_MAX, "a number from 1"))
         event.connection = static_cast<uint64_t>(*connection);
@@ -942,7 +944,7 @@ std::vector<RecordedEvent> readHarMessages(Fields& fields, uint64_t connection, 
             if (seconds >= 0 && seconds <= kMaxSeconds) {
                 event.wallTime = fromMicros(std::llround(seconds * 1e6));
             } else {
-                message.problem("time", "must be seconds since 1970, before the year 3000, not " +
+                message.problem("time", "must be seconds since 1970, before the year 2200, not " +
                                             shown(*time));
             }
         }
@@ -982,7 +984,7 @@ std::size_t readHarEntry(const Json& entry, const std::string& place, uint64_t c
         if (micros && *micros >= 0 && *micros <= kMaxMicros) {
             open.wallTime = fromMicros(*micros);
         } else {
-            fields.problem("startedDateTime", "must be an ISO 8601 date from 1970 to 3000, not " +
+            fields.problem("startedDateTime", "must be an ISO 8601 date from 1970 to 2200, not " +
                                                   wsdemo::quoted(*started));
         }
     }

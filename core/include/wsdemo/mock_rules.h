@@ -21,7 +21,10 @@
 //
 // "on" is "message" (the default, with "match"), "connect" or "timer" (with "every_ms").
 // A reply's "delay_ms" counts from the previous reply of the same rule (or from the trigger).
-// Actions come after the rule's replies are written. JSON paths are dotted ("a.b.0.c": object
+// Actions come after the rule's replies are written, but for stop_reading, which acts at the
+// match (else messages sent meanwhile would still be read). Answers leave in the order of what
+// caused them: a delayed reply holds back the echoes of later messages. Timer rules are those
+// a connection had at its upgrade; message rules those current when each message arrives. JSON paths are dotted ("a.b.0.c": object
 // keys, array indexes); "equals" takes any JSON value, compared as JSON.
 #pragma once
 

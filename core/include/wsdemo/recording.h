@@ -10,7 +10,9 @@
 //   {"t":...,"conn":1,"event":"message","dir":"receive","opcode":2,"base64":"AQL/"}
 //   {"t":...,"conn":1,"event":"ping","dir":"send","base64":""}     (also "pong")
 //   {"t":...,"conn":1,"event":"close","code":1000,"reason":"bye","by":"client"}
-// "t" is wall-clock time in microseconds since the Unix epoch. "timed" appears only when true.
+// "t" is wall-clock time in microseconds since the Unix epoch (1970 to 2200). "timed" appears
+// only when true. A close reason that is not UTF-8 (Channel::disconnectUnchecked) is written as
+// "reason_base64" instead of "reason".
 // A text message whose bytes are not UTF-8 cannot occur (the channel refuses them).
 #pragma once
 
