@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 
 #include "wsdemo/channel.h"
 #include "wsdemo/message.h"
+#include "wsdemo/mock_rules.h"
 
 namespace wsdemo {
 
@@ -21,13 +23,23 @@ struct UseEchoServerAction {};
 struct DisconnectAction {
     uint16_t code = CloseCode::kNormal;
     std::string reason;
+    bool unchecked = false;  // The close panel's Unsafe: any code and reason bytes go.
 };
 struct SendAction {
     Message::Type type = Message::Type::kText;
-    std::string data;  // Text: UTF-8. Binary: the bytes (already parsed from hex).
+    std::string data;    // Text: UTF-8. Binary: the bytes (already parsed from hex).
+    bool timed = false;  // Sent by the composer's timer: the log marks it.
 };
 struct PingAction {
     std::string payload;  // At most 125 bytes.
+};
+struct PongAction {
+    std::string payload;  // At most 125 bytes; unsolicited.
+};
+// Rules for the embedded echo server, now and when it starts; null: it echoes.
+struct SetMockRulesAction {
+    std::shared_ptr<const MockRules> rules;
+    std::string text;  // As typed, kept in the settings.
 };
 
 // Record tab: write what was recorded to `path` (HAR for .har, else JSON Lines).
@@ -47,8 +59,8 @@ struct ReplayConnectAction {
     ConnectOptions options;
 };
 
-using Action =
-    std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction, PingAction,
-                 SaveRecordingAction, OpenRecordingAction, ReplayConnectAction>;
+using Action = std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction,
+                            PingAction, PongAction, SetMockRulesAction, SaveRecordingAction,
+                            OpenRecordingAction, ReplayConnectAction>;
 
 }  // namespace wsdemo

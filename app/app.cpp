@@ -33,7 +33,11 @@ App::App(Settings settings, std::string initialUrl)
     : settings_(std::move(settings)),
       log_(settings_.log),
       connectionBar_(std::move(initialUrl)),
-      recording_(RecordingLimits{settings_.log.maxRows, settings_.log.maxBytes}) {}
+      recording_(RecordingLimits{settings_.log.maxRows, settings_.log.maxBytes}),
+      mockPanel_(settings_.mockRules) {
+    if (!mockPanel_.error().empty())
+        addNotice("Mock rules in the settings not applied: " + mockPanel_.error());
+}
 
 bool App::onEvents(const std::vector<ChannelEvent>& events) {
     bool worthAFrame = false;
@@ -41,8 +45,9 @@ bool App::onEvents(const std::vector<ChannelEvent>& events) {
         const auto wallTime =
             wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                              event.at - steadyStart_);
-        log_.add(event, wallTime);
-        recording_.onEvent(event, wallTime);
+        const bool timed = takeTimed(event);
+        log_.add(event, wallTime, timed);
+        recording_.onEvent(event, wallTime, timed);
         statsPanel_.onEvent(event);
         if (std::holds_alternative<MessageReceived>(event.what) ||
             std::holds_alternative<MessageSent>(event.what)) {
@@ -51,8 +56,9 @@ bool App::onEvents(const std::vector<ChannelEvent>& events) {
         }
         if (std::holds_alternative<MessageReceived>(event.what)) {
             ++received_;
-        } else if (std::holds_alternative<StateChanged>(event.what)) {
+        } else if (const auto* changed = std::get_if<StateChanged>(&event.what)) {
             reconnect_.reset();  // A reconnect comes after the closed state it follows.
+            if (timer_ && changed->status.state == ReadyState::kClosed) timer_->stop();
         } else if (const auto* scheduled = std::get_if<ReconnectScheduled>(&event.what)) {
             reconnect_ = PendingReconnect{*scheduled, event.at + scheduled->delay};
         }
@@ -90,6 +96,32 @@ void App::onSendResult(SendResult result) {
     composer_.onSendResult(result);
 }
 
+void App::onMessageSendResult(SendResult result, bool timed) {
+    composer_.onSendResult(result);
+    if (result == SendResult::kQueued) queuedTimed_.push_back(timed);
+    if (!timed || !timer_) return;
+    // A refusal (the queue full, the message too large) stops the timer; the composer says why.
+    if (result == SendResult::kQueued)
+        timer_->sent(timedSendAt_);
+    else
+        timer_->stop();
+}
+
+// Whether `event` is the MessageSent of a timed send: the channel writes messages in the order
+// they were queued. Those it gave up on never come.
+bool App::takeTimed(const ChannelEvent& event) {
+    if (std::holds_alternative<MessageSent>(event.what) && !queuedTimed_.empty()) {
+        const bool timed = queuedTimed_.front();
+        queuedTimed_.pop_front();
+        return timed;
+    }
+    const auto* changed = std::get_if<StateChanged>(&event.what);
+    if (changed && changed->status.state == ReadyState::kClosed &&
+        changed->status.unsentMessages > 0)
+        queuedTimed_.clear();
+    return false;
+}
+
 void App::addNotice(std::string notice) {
     if (std::find(notices_.begin(), notices_.end(), notice) == notices_.end())
         notices_.push_back(std::move(notice));
@@ -105,6 +137,9 @@ std::optional<SteadyClock::time_point> App::nextTick(SteadyClock::time_point now
     // Messages per second fall to zero a second after the traffic stops: one frame shows it.
     const auto rateSettled = lastTrafficAt_ + kRateWindow;
     if (!rateSettledDrawn_) tick = tick ? std::min(*tick, rateSettled) : rateSettled;
+    // The timer's next send.
+    if (const auto due = timer_ ? timer_->nextDue() : std::nullopt)
+        tick = tick ? std::min(*tick, *due) : due;
     // A replay's next send, or the end of its wait for replies.
     if (const auto replayTick = recording_.nextTick())
         tick = tick ? std::min(*tick, *replayTick) : replayTick;
@@ -134,11 +169,29 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     if (auto send = composer_.draw(canSend(status, reconnect_.has_value()), settings_.snippets))
         actions.push_back(std::move(*send));
     if (!sameSnippets(snippetsBefore, settings_.snippets)) settingsChanged_ = true;
+    runTimer(status.state == ReadyState::kOpen, now, actions);
     latestPanel_.draw(latest, received_);
     drawSplit(now, actions);
     for (Action& send : recording_.takeDue(now)) actions.push_back(std::move(send));
     ImGui::End();
     return actions;
+}
+
+// The timer's controls, and its send when one is due.
+void App::runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions) {
+    if (auto request = composer_.drawTimer(timer_ ? &*timer_ : nullptr, open, now)) {
+        if (request->start) {
+            timer_.emplace(std::move(*request->start));
+            timer_->start(now);
+            timerType_ = request->type;
+        } else if (timer_) {
+            timer_->stop();
+        }
+    }
+    if (open && timer_ && timer_->due(now)) {
+        actions.push_back(SendAction{timerType_, timer_->message(), /*timed=*/true});
+        timedSendAt_ = now;  // Counted as sent then, once the channel took it.
+    }
 }
 
 void App::handleShortcuts() {
@@ -212,10 +265,16 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
             drawInspector();
         } else if (name == "Stats") {
             const ConnectOptions& options = inUse_ ? *inUse_ : settings_.connect;
-            if (auto ping = statsPanel_.draw(now, options.pingInterval))
-                actions.push_back(std::move(*ping));
+            if (auto action = statsPanel_.draw(now, options.pingInterval))
+                actions.push_back(std::move(*action));
         } else if (name == "Close") {
             closePanel_.draw();
+        } else if (name == "Mock") {
+            if (auto rules = mockPanel_.draw()) {
+                settings_.mockRules = rules->text;
+                settingsChanged_ = true;
+                actions.push_back(std::move(*rules));
+            }
         } else if (name == "Record") {
             if (auto request = recordingPanel_.draw(recording_, settings_.theme))
                 onRecordingRequest(std::move(*request), actions);

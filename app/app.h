@@ -1,11 +1,13 @@
 // The window's contents: its state and panels, one file each (connection_bar, composer,
-// latest_panel, log_panel, inspector_panel, stats_panel, close_panel, settings_panel), drawn by
+// latest_panel, log_panel, inspector_panel, stats_panel, close_panel, settings_panel,
+// mock_panel), drawn by
 // a short frame function. Panels return actions; the App passes them on to the window loop
 // (window_mode.cpp), which alone touches the channel and the echo server. Plain Dear ImGui
 // calls: tests draw it in a headless context.
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "latest_panel.h"
 #include "log_panel.h"
 #include "message_log.h"
+#include "mock_panel.h"
 #include "recording_panel.h"
 #include "recording_session.h"
 #include "settings.h"
@@ -38,7 +41,11 @@ public:
     // The window loop connected, with these options (the settings panel marks the unsafe ones
     // while in use); the URL joins the history.
     void onConnect(const std::string& url, const ConnectOptions& used);
+    // What the channel said to a PingAction or PongAction.
     void onSendResult(SendResult result);
+    // What it said to a SendAction, `timed` when the composer's timer sent it: its row in the
+    // log is marked so when it goes out.
+    void onMessageSendResult(SendResult result, bool timed);
     // A line in red above the composer until the user dismisses it: a settings file set
     // aside, a font not found, TLS verification off, an action that failed.
     void addNotice(std::string notice);
@@ -47,7 +54,8 @@ public:
     // panels asked for, in order.
     std::vector<Action> frame(const ChannelStatus& status, const MessagePtr& latest,
                               SteadyClock::time_point now);
-    // When a frame is due with no input and no news: the reconnect countdown ticks.
+    // When a frame is due with no input and no news: the reconnect countdown ticks, the
+    // timer sends.
     std::optional<SteadyClock::time_point> nextTick(SteadyClock::time_point now) const;
 
     // The connection dropped and the channel will try again: sends are still queued.
@@ -70,6 +78,8 @@ public:
 
 private:
     bool isHousekeeping(const ChannelEvent& event);
+    bool takeTimed(const ChannelEvent& event);
+    void runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions);
     void handleShortcuts();
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);
@@ -85,6 +95,10 @@ private:
     bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
     std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
     std::uint64_t received_ = 0;
+    std::deque<bool> queuedTimed_;      // Per message queued and not sent yet: the timer's?
+    std::optional<TimedSender> timer_;  // The composer's, once started.
+    Message::Type timerType_ = Message::Type::kText;
+    SteadyClock::time_point timedSendAt_{};  // Of the timer's last SendAction.
     bool keepalivePongDue_ = false;  // A keepalive ping went out; its pong is housekeeping too.
     SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
     bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.
@@ -103,6 +117,7 @@ private:
     SettingsPanel settingsPanel_;
     RecordingSession recording_;
     RecordingPanel recordingPanel_;
+    MockPanel mockPanel_;
 };
 
 }  // namespace wsdemo

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdio>
 #include <iterator>
+#include <optional>
+#include <utility>
 
 #include "widget_map.h"
 #include "wsdemo/message.h"
@@ -27,12 +29,28 @@ constexpr CodeItem kCodeItems[] = {
     {"custom", 0},
 };
 
-// On the line before: what is wrong, and that Disconnect still sends the last valid value.
-void drawError(const std::string& error, const char* valueName) {
-    if (error.empty()) return;
-    ImGui::SameLine();
-    ImGui::TextColored(kErrorColor, "%s (not applied)", error.c_str());
-    WidgetMap::current().noteValue(valueName, error);
+const ImVec4 kWarningColor(1.0f, 0.75f, 0.3f, 1.0f);
+
+// On the line before: what is wrong, and that Disconnect still sends the last valid value; or,
+// with Unsafe on, that it sends this one anyway.
+void drawError(const std::string& error, const std::string& warning, const char* valueName) {
+    if (!error.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(kErrorColor, "%s (not applied)", error.c_str());
+        WidgetMap::current().noteValue(std::string(valueName) + " error", error);
+    } else if (!warning.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(kWarningColor, "%s (sent anyway)", warning.c_str());
+        WidgetMap::current().noteValue(std::string(valueName) + " warning", warning);
+    }
+}
+
+std::optional<unsigned> parseDecimal(std::string_view typed) {
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(typed.data(), typed.data() + typed.size(), value);
+    if (typed.empty() || error != std::errc() || end != typed.data() + typed.size())
+        return std::nullopt;
+    return value;
 }
 
 }  // namespace
@@ -45,17 +63,38 @@ std::string whyBadCloseReason(std::string_view reason) {
 }
 
 std::variant<uint16_t, std::string> parseCustomCloseCode(std::string_view typed) {
-    unsigned code = 0;
-    const auto [end, error] = std::from_chars(typed.data(), typed.data() + typed.size(), code);
-    if (typed.empty() || error != std::errc() || end != typed.data() + typed.size() ||
-        code < kMinCustomCloseCode || code > kMaxCustomCloseCode)
+    const auto code = parseDecimal(typed);
+    if (!code || *code < kMinCustomCloseCode || *code > kMaxCustomCloseCode)
         return std::string("3000-4999 only");
-    return static_cast<uint16_t>(code);
+    return static_cast<uint16_t>(*code);
+}
+
+std::variant<uint16_t, std::string> parseAnyCloseCode(std::string_view typed) {
+    const auto code = parseDecimal(typed);
+    if (!code || *code > UINT16_MAX) return std::string("0-65535 only");
+    return static_cast<uint16_t>(*code);
 }
 
 void ClosePanel::draw() {
+    drawUnsafe();
     drawCode();
     drawReason();
+}
+
+void ClosePanel::drawUnsafe() {
+    bool unsafe = choice_.unchecked;
+    if (ImGui::Checkbox("Unsafe", &unsafe)) {
+        // What was applied under the other rules is checked again under these.
+        choice_ = DisconnectAction{CloseCode::kNormal, {}, unsafe};
+        applyCode();
+        applyReason();
+    }
+    noteItem("Unsafe");
+    ImGui::SameLine();
+    if (unsafe)
+        ImGui::TextColored(kWarningColor, "any code and reason, as a broken client would send");
+    else
+        ImGui::TextDisabled("only what RFC 6455 allows");
 }
 
 void ClosePanel::drawCode() {
@@ -79,23 +118,39 @@ void ClosePanel::drawCode() {
         if (ImGui::InputText("##custom code", &customCode_, ImGuiInputTextFlags_CharsDecimal))
             applyCode();
         noteItem("Custom code");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("3000-4999: codes for applications");
-        drawError(codeError_, "close code error");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(choice_.unchecked ? "0-65535 (0: no code and no reason)"
+                                                : "3000-4999: codes for applications");
+        drawError(codeError_, codeWarning_, "close code");
     }
 }
 
 void ClosePanel::applyCode() {
     codeError_.clear();
+    codeWarning_.clear();
     if (kind_ != CodeKind::kCustom) {
         const uint16_t code = kCodeItems[static_cast<std::size_t>(kind_)].code;
         if (isSendableCloseCode(code)) choice_.code = code;
         return;
     }
     const auto parsed = parseCustomCloseCode(customCode_);
-    if (const auto* code = std::get_if<uint16_t>(&parsed))
+    if (const auto* code = std::get_if<uint16_t>(&parsed)) {
         choice_.code = *code;
-    else
-        codeError_ = std::get<std::string>(parsed);
+        return;
+    }
+    codeError_ = std::get<std::string>(parsed);
+    if (!choice_.unchecked) return;
+    const auto any = parseAnyCloseCode(customCode_);
+    if (const auto* code = std::get_if<uint16_t>(&any)) {
+        choice_.code = *code;
+        codeWarning_ = *code == 0 ? "0: a close frame with no code and no reason"
+                       : isSendableCloseCode(*code)
+                           ? "outside 3000-4999"
+                           : "an endpoint may not send " + std::to_string(*code);
+        codeError_.clear();
+    } else {
+        codeError_ = std::get<std::string>(any);
+    }
 }
 
 void ClosePanel::drawReason() {
@@ -111,11 +166,15 @@ void ClosePanel::drawReason() {
     else
         ImGui::TextColored(kErrorColor, "%s", count);
     WidgetMap::current().noteValue("close reason bytes", count);
-    drawError(reasonError_, "close reason error");
+    drawError(reasonError_, reasonWarning_, "close reason");
 }
 
 void ClosePanel::applyReason() {
     reasonError_ = whyBadCloseReason(reason_);
+    reasonWarning_.clear();
+    // No close frame carries more than 123 bytes of reason, unsafe or not.
+    if (choice_.unchecked && reason_.size() <= kMaxCloseReasonBytes)
+        reasonWarning_ = std::exchange(reasonError_, {});
     if (reasonError_.empty()) choice_.reason = reason_;
 }
 

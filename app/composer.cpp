@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "fonts.h"
@@ -156,19 +157,96 @@ bool Composer::recall(ImGuiInputTextCallbackData* data, bool older) {
 // The message `text` makes in the current mode, if it may go: not empty, valid hex in Binary,
 // and the channel would take it. Remembered for Up and Down.
 std::optional<SendAction> Composer::take(const std::string& text) {
-    if (!canSend_ || text.empty()) return std::nullopt;
-    SendAction action;
-    if (binary_) {
-        HexParse parse = parseHexInput(text);
-        if (!parse.error.empty()) return std::nullopt;
-        action = {Message::Type::kBinary, std::move(parse.bytes)};
-    } else {
-        action = {Message::Type::kText, originalText(text)};  // Slots back to U+10000 and up.
-    }
+    if (!canSend_) return std::nullopt;
+    std::optional<SendAction> action = message(text);
+    if (!action) return std::nullopt;
     remember({text, binary_});
     sendError_.clear();
     focus();
     return action;
+}
+
+// The message `text` makes in the current mode: not empty, valid hex in Binary.
+std::optional<SendAction> Composer::message(const std::string& text) const {
+    if (text.empty()) return std::nullopt;
+    if (!binary_) return SendAction{Message::Type::kText, originalText(text)};  // U+10000 up.
+    HexParse parse = parseHexInput(text);
+    if (!parse.error.empty()) return std::nullopt;
+    return SendAction{Message::Type::kBinary, std::move(parse.bytes)};
+}
+
+std::optional<TimerRequest> Composer::drawTimer(const TimedSender* timer, bool canStart,
+                                                SteadyClock::time_point now) {
+    const bool running = timer && timer->running();
+    const float numberWidth = ImGui::GetFontSize() * 5;
+    ImGui::BeginDisabled(running);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Every");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(numberWidth);
+    ImGui::InputDouble("s##every", &everySeconds_, 0, 0, "%g");
+    noteItem("Every");
+    ImGui::SameLine();
+    ImGui::TextUnformatted("Times");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(numberWidth);
+    ImGui::InputInt("##times", &times_, 0, 0);
+    noteItem("Times");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: until stopped");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+
+    std::optional<TimerRequest> request;
+    const std::string problem = timerProblem();
+    const bool validInput = !input_.empty() && (!binary_ || hex_.error.empty());
+    if (running) {
+        if (ImGui::Button("Stop timer")) request = TimerRequest{};
+        noteItem("Stop timer");
+    } else {
+        ImGui::BeginDisabled(!canStart || !validInput || !problem.empty());
+        const std::optional<SendAction> next =
+            ImGui::Button("Start timer") ? message(input_) : std::nullopt;
+        if (next) {
+            const auto every = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::duration<double>(everySeconds_));
+            std::optional<uint64_t> times;
+            if (times_ > 0) times = static_cast<uint64_t>(times_);
+            request = TimerRequest{TimedSender::Plan{next->data, every, times}, next->type};
+        }
+        ImGui::EndDisabled();
+        noteItem("Start timer");
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("Sends the message above at intervals while connected");
+    }
+    std::string status = problem;
+    if (status.empty() && timer) {
+        status = "timed: " + std::to_string(timer->count());
+        if (timer->plan().times) status += " of " + std::to_string(*timer->plan().times);
+        status += " sent";
+        if (const auto due = timer->nextDue()) {
+            char next[48];
+            std::snprintf(next, sizeof next, ", next in %.1f s",
+                          std::max(0.0, std::chrono::duration<double>(*due - now).count()));
+            status += next;
+        } else {
+            status += timer->done() ? ", done" : ", stopped";
+        }
+    }
+    ImGui::SameLine();
+    if (problem.empty())
+        ImGui::TextDisabled("%s", status.c_str());
+    else
+        ImGui::TextColored(kErrorColor, "%s", status.c_str());
+    WidgetMap::current().noteValue("timer", status);
+    return request;
+}
+
+// Why the timer's numbers cannot start it, or empty.
+std::string Composer::timerProblem() const {
+    if (!(everySeconds_ >= kMinEverySeconds && everySeconds_ <= kMaxEverySeconds))
+        return "every 0.01 to 86400 s";
+    if (times_ < 0 || times_ > kMaxTimes) return "0 to 1000000 times";
+    return {};
 }
 
 void Composer::remember(Draft sent) {

@@ -14,11 +14,18 @@
 #include "actions.h"
 #include "hex_input.h"
 #include "settings.h"
+#include "timed_sender.h"
 #include "wsdemo/channel.h"
 
 struct ImGuiInputTextCallbackData;
 
 namespace wsdemo {
+
+// What the timer's controls ask: start sending a message at intervals, or stop.
+struct TimerRequest {
+    std::optional<TimedSender::Plan> start;     // Empty: stop the timer.
+    Message::Type type = Message::Type::kText;  // Of the plan's message.
+};
 
 class Composer {
 public:
@@ -30,6 +37,9 @@ public:
     // Snippets persist in the settings file: bounded in count and in size.
     static constexpr std::size_t kMaxSnippets = 100;
     static constexpr std::size_t kMaxSnippetBytes = 1u << 20;
+    // A timer's interval, and how many times it may send.
+    static constexpr double kMinEverySeconds = 0.01, kMaxEverySeconds = 86400;
+    static constexpr int kMaxTimes = 1'000'000;
 
     // canSend: the channel would queue a message (connecting, open, or a reconnect is due).
     // While it would not, the input stays editable but Enter and Send do nothing.
@@ -38,6 +48,11 @@ public:
     // What the channel said to the last SendAction: a refusal stays on screen, in red, until
     // the next send.
     void onSendResult(SendResult result);
+    // The timer under the input: Every (seconds), Times (0: until stopped), Start timer or Stop
+    // timer, and how far `timer` (the App's, or null) got by `now`. Start takes the message in
+    // the input; canStart: the connection is open.
+    std::optional<TimerRequest> drawTimer(const TimedSender* timer, bool canStart,
+                                          SteadyClock::time_point now);
     // Puts the keyboard focus in the input (it is there at start, and after each send).
     void focus() { focusInput_ = true; }
 
@@ -52,6 +67,8 @@ private:
     void onInputActive(ImGuiInputTextCallbackData* data);
     bool recall(ImGuiInputTextCallbackData* data, bool older);
     std::optional<SendAction> take(const std::string& text);
+    std::optional<SendAction> message(const std::string& text) const;
+    std::string timerProblem() const;
     void remember(Draft sent);
     void drawSnippets(std::vector<Snippet>& snippets);
     void drawSaveSnippet(std::vector<Snippet>& snippets);
@@ -77,6 +94,9 @@ private:
 
     std::string snippetName_;
     std::string snippetError_;
+
+    double everySeconds_ = 1.0;
+    int times_ = 0;  // 0: until stopped.
 };
 
 }  // namespace wsdemo

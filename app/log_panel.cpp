@@ -12,6 +12,12 @@
 
 namespace wsdemo {
 
+namespace {
+
+constexpr const char* kTimedDirection = "out\u00b7timed";  // U+00B7 is baked (fonts.cpp).
+
+}  // namespace
+
 bool LogFilter::matches(const LogEntry& entry) const {
     const bool shownKind = entry.kind != LogKind::kMessage        ? events
                            : entry.direction == LogDirection::kIn ? in
@@ -105,7 +111,8 @@ void LogPanel::drawTable(const MessageLog& log, std::size_t evictedShown) {
     }
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("Time");
-    ImGui::TableSetupColumn("Dir");
+    // Wide enough from the start for the rows of timed sends, which may come later.
+    ImGui::TableSetupColumn("Dir", 0, ImGui::CalcTextSize(kTimedDirection).x);
     ImGui::TableSetupColumn("Type");
     ImGui::TableSetupColumn("Size");
     ImGui::TableSetupColumn("Summary", ImGuiTableColumnFlags_WidthStretch);
@@ -127,7 +134,13 @@ void LogPanel::drawTable(const MessageLog& log, std::size_t evictedShown) {
             // The clipper draws the first row to measure it even when scrolled away.
             if (ImGui::IsItemVisible()) noteItem("Log row " + id);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(toString(entry.direction));
+            if (entry.timed) {
+                ImGui::TextUnformatted(kTimedDirection);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sent by the composer's timer");
+                if (ImGui::IsItemVisible()) noteItem("Timed row " + id);
+            } else {
+                ImGui::TextUnformatted(toString(entry.direction));
+            }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(toString(entry.type));
             ImGui::TableNextColumn();

@@ -137,9 +137,11 @@ void MessageLog::setLimits(LogLimits limits) {
     evict();
 }
 
-void MessageLog::add(const ChannelEvent& event, std::chrono::system_clock::time_point wallTime) {
+void MessageLog::add(const ChannelEvent& event, std::chrono::system_clock::time_point wallTime,
+                     bool timed) {
     LogEntry entry = rowFor(event);
     entry.wallTime = wallTime;
+    entry.timed = timed;
     entry.seq = nextSeq_++;
     heldBytes_ += messageBytes(entry);
     rows_.push_back(std::move(entry));

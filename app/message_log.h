@@ -34,6 +34,7 @@ struct LogEntry {
     LogKind kind = LogKind::kMessage;
     LogDirection direction = LogDirection::kNone;
     LogType type = LogType::kEvent;
+    bool timed = false;    // A message the composer's timer sent.
     std::size_t size = 0;  // Bytes of the message, or of the ping or pong payload.
     // A message row's message, shared with the channel; for other rows their line, as text.
     MessagePtr message;
@@ -58,7 +59,9 @@ public:
 
     // One row per event. Then the oldest rows go until both limits hold again, but the row just
     // added always stays: a message larger than maxBytes is held alone until the next row.
-    void add(const ChannelEvent& event, std::chrono::system_clock::time_point wallTime);
+    // `timed`: the event is the MessageSent of a timed send.
+    void add(const ChannelEvent& event, std::chrono::system_clock::time_point wallTime,
+             bool timed = false);
     void clear();
 
     std::size_t size() const { return rows_.size(); }

@@ -80,8 +80,9 @@ ConnectOptions replayOptions(const RecordedConnection& request, ConnectOptions o
 
 }  // namespace
 
-void RecordingSession::onEvent(const ChannelEvent& event, WallClock::time_point wallTime) {
-    recorder_.add(event, wallTime);
+void RecordingSession::onEvent(const ChannelEvent& event, WallClock::time_point wallTime,
+                               bool timed) {
+    recorder_.add(event, wallTime, timed);
     lastConnection_ = std::max(lastConnection_, event.connection);
     if (!replay_ || !replay_->ended.empty() || event.connection <= replay_->afterConnection) return;
     Replay& replay = *replay_;

@@ -45,8 +45,8 @@ public:
     void willConnect(const std::string& url, const ConnectOptions& options) {
         recorder_.willConnect(url, options);
     }
-    // Every event the channel drained, in order.
-    void onEvent(const ChannelEvent& event, WallClock::time_point wallTime);
+    // Every event the channel drained, in order; `timed`: a MessageSent of a timed send.
+    void onEvent(const ChannelEvent& event, WallClock::time_point wallTime, bool timed = false);
 
     // What Save writes: the last connection's events, or all of them.
     std::vector<RecordedEvent> toSave(SaveRecordingAction::Scope scope) const;

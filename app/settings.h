@@ -42,6 +42,9 @@ struct Settings {
     // panel's tab (one of limits::kSideTabs).
     float logWidthShare = 0.6f;
     std::string sideTab = "Inspector";
+    // The Mock panel's rules for the embedded echo server, as typed (mock_rules.h); at most
+    // kMaxRulesFileBytes. Empty: it echoes.
+    std::string mockRules;
 };
 
 // The values the settings file and the settings panel accept, kept in one place for both.
@@ -62,7 +65,8 @@ inline constexpr IntRange kWindowPosition{-32768, 32768, "pixels"};
 inline constexpr IntRange kLogRows{100, 10'000'000, "rows"};
 inline constexpr IntRange kLogBytes{1LL << 20, 64LL << 30, "bytes"};
 inline constexpr float kMinLogWidthShare = 0.1f, kMaxLogWidthShare = 0.9f;
-inline constexpr const char* kSideTabs[] = {"Inspector", "Stats", "Close", "Record", "Settings"};
+inline constexpr const char* kSideTabs[] = {"Inspector", "Stats",    "Close",
+                                            "Record",    "Settings", "Mock"};
 }  // namespace limits
 
 // Empty when `value` lies in `range`, else why not: "must be from 1 to 3600000 ms".

@@ -138,7 +138,9 @@ bool drawField(const char* label, Field& field, Input input, const char* unit, c
     return changed;
 }
 
-bool drawSwitch(const char* label, bool& value, const char* description, bool unsafeInUse) {
+// unsafeInUse: the connection in use has it off, which `offNote` says in red beside it.
+bool drawSwitch(const char* label, bool& value, const char* description, bool unsafeInUse,
+                const char* offNote = "(off in use)") {
     beginRow(label, unsafeInUse);
     if (unsafeInUse) ImGui::PushStyleColor(ImGuiCol_FrameBg, kUnsafeFrameColor);
     const bool changed = ImGui::Checkbox((std::string(description) + "##" + label).c_str(), &value);
@@ -146,7 +148,7 @@ bool drawSwitch(const char* label, bool& value, const char* description, bool un
     if (unsafeInUse) {
         ImGui::PopStyleColor();
         ImGui::SameLine();
-        ImGui::TextColored(kErrorColor, "(off in use)");
+        ImGui::TextColored(kErrorColor, "%s", offNote);
     }
     return changed;
 }
@@ -165,15 +167,18 @@ bool SettingsPanel::draw(Settings& settings, const ConnectOptions* inUse) {
     if (!ImGui::BeginTable("Settings", 2, ImGuiTableFlags_SizingStretchProp)) return false;
     ImGui::TableSetupColumn("Setting", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch);
-    bool changed = drawConnection(settings.connect);
+    unsafeInUse_.clear();
+    bool changed = drawConnection(settings.connect, inUse);
     changed |= drawReconnect(settings.connect.reconnect);
     changed |= drawTls(settings.connect.tls, inUse);
     changed |= drawLooks(settings);
     ImGui::EndTable();
+    if (!unsafeInUse_.empty())
+        WidgetMap::current().noteValue("unsafe in use", join(unsafeInUse_, ", "));
     return changed;
 }
 
-bool SettingsPanel::drawConnection(ConnectOptions& options) {
+bool SettingsPanel::drawConnection(ConnectOptions& options, const ConnectOptions* inUse) {
     sectionRow("Connection");
     bool changed = drawField(
         "Subprotocols", subprotocols_, Input::kLine, nullptr,
@@ -233,6 +238,10 @@ bool SettingsPanel::drawConnection(ConnectOptions& options) {
             options.pingInterval = std::chrono::milliseconds(value);
             return std::string();
         }));
+    const bool pingsUnanswered = inUse && !inUse->autoPong;
+    if (pingsUnanswered) unsafeInUse_.push_back("answer pings");
+    changed |= drawSwitch("Answer pings", options.autoPong, "pong the server's pings",
+                          pingsUnanswered, "(not answering pings)");
     return changed;
 }
 
@@ -277,10 +286,8 @@ bool SettingsPanel::drawTls(TlsOptions& options, const ConnectOptions* inUse) {
                               "chain and validity dates", certificateUnsafe);
     changed |= drawSwitch("Verify hostname", options.verifyHostname,
                           "the certificate names the host", hostnameUnsafe);
-    std::vector<std::string> unsafe;
-    if (certificateUnsafe) unsafe.push_back("verify certificate");
-    if (hostnameUnsafe) unsafe.push_back("verify hostname");
-    if (!unsafe.empty()) WidgetMap::current().noteValue("unsafe in use", join(unsafe, ", "));
+    if (certificateUnsafe) unsafeInUse_.push_back("verify certificate");
+    if (hostnameUnsafe) unsafeInUse_.push_back("verify hostname");
 
     const Format caFile = [&] { return options.caFile; };
     changed |=

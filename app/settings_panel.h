@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "settings.h"
 #include "wsdemo/channel.h"
@@ -14,7 +15,7 @@ class SettingsPanel {
 public:
     // Edits `settings`; true when the user changed them this frame (the App then saves).
     // `inUse`: the options of the connection now connecting or open, or null; its unsafe
-    // switches (TLS verification off) are shown in red.
+    // switches (TLS verification off, pings unanswered) are shown in red.
     bool draw(Settings& settings, const ConnectOptions* inUse);
 
     // An input's state between frames: the text as typed, kept while it does not pass.
@@ -25,7 +26,7 @@ public:
     };
 
 private:
-    bool drawConnection(ConnectOptions& options);
+    bool drawConnection(ConnectOptions& options, const ConnectOptions* inUse);
     bool drawReconnect(ReconnectOptions& options);
     bool drawTls(TlsOptions& options, const ConnectOptions* inUse);
     bool drawLooks(Settings& settings);
@@ -34,6 +35,7 @@ private:
     Field minDelay_, maxDelay_, maxAttempts_;
     Field caFile_, certFile_, keyFile_;
     Field logRows_, logMiB_;
+    std::vector<std::string> unsafeInUse_;  // This frame's switches off in the connection in use.
 };
 
 }  // namespace wsdemo

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "wsdemo/mock_rules.h"
 #include "wsdemo/text.h"
 
 namespace wsdemo {
@@ -150,6 +151,7 @@ json toJson(const ConnectOptions& options) {
             {"maxMessageBytes", options.maxMessageBytes},
             {"compression", options.compression},
             {"pingIntervalMs", options.pingInterval.count()},
+            {"autoPong", options.autoPong},
             {"reconnect",
              {{"enabled", reconnect.enabled},
               {"minDelayMs", reconnect.minDelay.count()},
@@ -175,7 +177,8 @@ json toJson(const Settings& settings) {
         {"snippets", snippets},
         {"theme", settings.theme == Theme::kLight ? "light" : "dark"},
         {"log", {{"maxRows", settings.log.maxRows}, {"maxBytes", settings.log.maxBytes}}},
-        {"layout", {{"logWidthShare", settings.logWidthShare}, {"sideTab", settings.sideTab}}}};
+        {"layout", {{"logWidthShare", settings.logWidthShare}, {"sideTab", settings.sideTab}}},
+        {"mockRules", settings.mockRules}};
     const WindowPlacement& window = settings.window;
     if (window.known)  // Else the window manager keeps placing it.
         root["window"] = {
@@ -313,6 +316,7 @@ void readConnect(Reader& reader, const json& object, ConnectOptions& out) {
     reader.read(object, path, "maxMessageBytes", limits::kMaxMessageBytes, out.maxMessageBytes);
     reader.read(object, path, "compression", out.compression);
     reader.read(object, path, "pingIntervalMs", limits::kPingIntervalMs, out.pingInterval);
+    reader.read(object, path, "autoPong", out.autoPong);
     if (const json* reconnect = reader.object(object, path, "reconnect"))
         readReconnect(reader, *reconnect, out.reconnect);
     if (const json* tls = reader.object(object, path, "tls")) readTls(reader, *tls, out.tls);
@@ -381,8 +385,18 @@ void readLayout(Reader& reader, const json& object, Settings& out) {
     if (std::find(std::begin(tabs), std::end(tabs), tab) != std::end(tabs))
         out.sideTab = tab;
     else if (!tab.empty())
-        reader.problem(path + "sideTab",
-                       wsdemo::quoted(tab) + " is not Inspector, Stats, Close or Settings");
+        reader.problem(path + "sideTab", wsdemo::quoted(tab) + " is not a side tab");
+}
+
+// Kept as text whether it parses or not (the Mock panel says why not), but bounded.
+void readMockRules(Reader& reader, const json& root, std::string& out) {
+    std::string rules;
+    reader.read(root, "", "mockRules", rules);
+    if (rules.size() > kMaxRulesFileBytes)
+        reader.problem("mockRules", std::to_string(rules.size()) + " bytes, more than the " +
+                                        std::to_string(kMaxRulesFileBytes) + " rules may hold");
+    else
+        out = std::move(rules);
 }
 
 void readSettings(Reader& reader, const json& root, Settings& out) {
@@ -408,6 +422,7 @@ void readSettings(Reader& reader, const json& root, Settings& out) {
         reader.read(*log, "log.", "maxBytes", limits::kLogBytes, out.log.maxBytes);
     }
     if (const json* layout = reader.object(root, "", "layout")) readLayout(reader, *layout, out);
+    readMockRules(reader, root, out.mockRules);
 }
 
 // "line 3, column 5: syntax error while parsing object - ..." out of nlohmann's message, whose

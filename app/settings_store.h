@@ -23,8 +23,9 @@ class SettingsStore {
 public:
     static constexpr const char* kFileName = "settings.json";
     static constexpr int kVersion = 1;
-    // Larger files are refused before they are read.
-    static constexpr std::size_t kMaxFileBytes = 1u << 20;
+    // Larger files are refused before they are read. Room for mock rules of up to
+    // kMaxRulesFileBytes (mock_rules.h), which grow as JSON escapes them, and the rest.
+    static constexpr std::size_t kMaxFileBytes = 4u << 20;
 
     explicit SettingsStore(std::string directory);
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 #include "wsdemo/url.h"
 
@@ -16,16 +17,19 @@ sigset_t blockStopSignals() {
     return stopSignals;
 }
 
-std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command) {
+std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command,
+                                                std::shared_ptr<const MockRules> rules) {
     EchoServerOptions options;
     options.maxMessageBytes = command.maxMessageBytes;
+    options.rules = std::move(rules);
     return std::make_unique<EchoServer>(options);
 }
 
-std::optional<Target> startTarget(const CommandLine& command) {
+std::optional<Target> startTarget(const CommandLine& command,
+                                  std::shared_ptr<const MockRules> rules) {
     if (command.url) return Target{nullptr, *command.url};
     try {
-        auto server = startEmbeddedServer(command);
+        auto server = startEmbeddedServer(command, std::move(rules));
         std::string url = server->url();
         return Target{std::move(server), std::move(url)};
     } catch (const std::runtime_error& error) {

@@ -24,11 +24,14 @@ struct Target {
 };
 
 // The echo server the window and its `Echo server` button start, on 127.0.0.1 with the command
-// line's message size limit. Throws std::runtime_error as EchoServer does.
-std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command);
+// line's message size limit, answering by `rules` (null: echoing). Throws std::runtime_error as
+// EchoServer does.
+std::unique_ptr<EchoServer> startEmbeddedServer(const CommandLine& command,
+                                                std::shared_ptr<const MockRules> rules = nullptr);
 
 // Nullopt, after saying why on stderr, if the embedded server could not start.
-std::optional<Target> startTarget(const CommandLine& command);
+std::optional<Target> startTarget(const CommandLine& command,
+                                  std::shared_ptr<const MockRules> rules = nullptr);
 
 // Every client option of the command line, for Channel::connect().
 ConnectOptions channelOptions(const CommandLine& command);

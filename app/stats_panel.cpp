@@ -1,6 +1,7 @@
 #include "stats_panel.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -68,12 +69,36 @@ void StatsPanel::onEvent(const ChannelEvent& event) {
     }
 }
 
-std::optional<PingAction> StatsPanel::draw(SteadyClock::time_point now,
-                                           std::chrono::milliseconds pingInterval) {
-    std::optional<PingAction> ping;
-    if (ImGui::Button("Ping")) ping = PingAction{std::to_string(++pings_)};
+std::optional<Action> StatsPanel::drawPingPong() {
+    // A control frame carries at most 125 bytes (RFC 6455 5.5).
+    constexpr std::size_t kMaxPayloadBytes = 125;
+    const bool tooLong = payload_.size() > kMaxPayloadBytes;
+    std::optional<Action> action;
+    ImGui::BeginDisabled(tooLong);
+    if (ImGui::Button("Ping"))
+        action = PingAction{payload_.empty() ? std::to_string(++pings_) : payload_};
     noteItem("Ping");
     ImGui::SameLine();
+    if (ImGui::Button("Pong")) action = PongAction{payload_};
+    noteItem("Pong");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("An unsolicited pong, which no ping asked for");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    ImGui::InputTextWithHint("Payload", "ping: a number", &payload_);
+    noteItem("Payload");
+    if (tooLong) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%zu bytes: 125 at most",
+                           payload_.size());
+    }
+    WidgetMap::current().noteValue("payload error", tooLong ? "over 125 bytes" : "");
+    return action;
+}
+
+std::optional<Action> StatsPanel::draw(SteadyClock::time_point now,
+                                       std::chrono::milliseconds pingInterval) {
+    std::optional<Action> action = drawPingPong();
     // The channel pings after half the interval of silence and drops the connection after all
     // of it (ConnectOptions::pingInterval).
     const std::string keepalive = pingInterval.count() > 0
@@ -112,7 +137,7 @@ std::optional<PingAction> StatsPanel::draw(SteadyClock::time_point now,
     noteValue("bytes out", out_.bytes);
     noteValue("messages per second in", inRate);
     noteValue("messages per second out", outRate);
-    return ping;
+    return action;
 }
 
 void StatsPanel::drawRoundTrips() const {

@@ -1,5 +1,6 @@
-// Ping and stats: a Ping button, the keepalive interval, a plot of the last round trips, and
-// how many messages and bytes went each way. Plain Dear ImGui calls, tested headless.
+// Ping and stats: Ping and Pong buttons with a payload, the keepalive interval, a plot of the last
+// round trips, and how many messages and bytes went each way. Plain Dear ImGui calls, tested
+// headless.
 #pragma once
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "actions.h"
 #include "wsdemo/channel.h"
@@ -24,9 +26,9 @@ public:
     // Every event the channel drained, in order.
     void onEvent(const ChannelEvent& event);
     // `now` for the rates; `pingInterval` from the connection's options (zero: no keepalive).
-    // Returns a ping when `Ping` was clicked; its payload numbers the pings ("1", "2"...).
-    std::optional<PingAction> draw(SteadyClock::time_point now,
-                                   std::chrono::milliseconds pingInterval);
+    // Returns a PingAction when `Ping` was clicked, with the payload typed, or else a number
+    // ("1", "2"...); a PongAction (unsolicited) with the payload typed when `Pong` was.
+    std::optional<Action> draw(SteadyClock::time_point now, std::chrono::milliseconds pingInterval);
 
 private:
     // Messages each way over the last second, counted per bucket of kBucket.
@@ -46,6 +48,7 @@ private:
         Rate rate;
     };
 
+    std::optional<Action> drawPingPong();
     void drawRoundTrips() const;
 
     std::array<float, kRoundTrips> roundTripMs_{};  // A ring: the oldest at next_ once full.
@@ -53,6 +56,7 @@ private:
     std::size_t next_ = 0;
     Direction in_, out_;
     std::uint64_t pings_ = 0;
+    std::string payload_;  // Of the next ping or pong, as typed.
 };
 
 }  // namespace wsdemo

@@ -256,6 +256,7 @@ struct Session {
     std::unique_ptr<EchoServer>& echoServer;
     WakeLatch& wake;
     RecordingOpener& opener;
+    std::shared_ptr<const MockRules> mockRules;  // The Mock panel's, for any echo server.
 
     void connect(const std::string& url, const ConnectOptions& options) {
         channel.connect(url, options);
@@ -271,7 +272,7 @@ struct Session {
     void handle(UseEchoServerAction) {
         if (!echoServer) {
             try {
-                echoServer = startEmbeddedServer(command);
+                echoServer = startEmbeddedServer(command, mockRules);
             } catch (const std::runtime_error& error) {
                 app.addNotice(std::string("Echo server: ") + error.what());
                 return;
@@ -281,17 +282,26 @@ struct Session {
     }
     void handle(DisconnectAction request) {
         try {
-            channel.disconnect(request.code, std::move(request.reason));
+            if (request.unchecked)
+                channel.disconnectUnchecked(request.code, std::move(request.reason));
+            else
+                channel.disconnect(request.code, std::move(request.reason));
         } catch (const std::invalid_argument& error) {  // The close panel checks first.
             app.addNotice(std::string("Not closed: ") + error.what());
         }
     }
     void handle(SendAction request) {
-        app.onSendResult(request.type == Message::Type::kText
-                             ? channel.send(std::move(request.data))
-                             : channel.sendBinary(std::move(request.data)));
+        app.onMessageSendResult(request.type == Message::Type::kText
+                                    ? channel.send(std::move(request.data))
+                                    : channel.sendBinary(std::move(request.data)),
+                                request.timed);
     }
     void handle(PingAction request) { app.onSendResult(channel.ping(std::move(request.payload))); }
+    void handle(PongAction request) { app.onSendResult(channel.pong(std::move(request.payload))); }
+    void handle(SetMockRulesAction request) {
+        mockRules = std::move(request.rules);
+        if (echoServer) echoServer->setRules(mockRules);
+    }
 
     // Record tab: a save is small (bounded by the log's limits) and done here; a file opened
     // is read on a thread, then shown by takeOpened().
@@ -439,8 +449,9 @@ int runWindow(const CommandLine& command) {
     // window is created.
     const SettingsStore store(configDirectory());
     LoadResult loaded = store.load();
-    auto targetStarted =
-        std::async(std::launch::async, [&command] { return startTarget(command); });
+    const auto mockRules = storedMockRules(loaded.settings.mockRules);
+    auto targetStarted = std::async(
+        std::launch::async, [&command, mockRules] { return startTarget(command, mockRules); });
 
     glfwSetErrorCallback(onGlfwError);
     if (!glfwInit()) {
@@ -497,7 +508,7 @@ int runWindow(const CommandLine& command) {
     App app(std::move(loaded.settings), target->url);
     if (!loaded.problem.empty()) app.addNotice(loaded.problem);
     if (!fonts->problem().empty()) app.addNotice(fonts->problem());
-    Session session{command, *channel, app, target->embeddedServer, wake, opener};
+    Session session{command, *channel, app, target->embeddedServer, wake, opener, mockRules};
     // A URL on the command line connects with the command line's options, as --headless
     // does; the echo server with the options the settings remember.
     session.connect(target->url, command.url ? channelOptions(command) : app.settings().connect);

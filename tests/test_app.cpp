@@ -236,3 +236,130 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
     screen.frame();
     CHECK_FALSE(screen.app.nextTick(screen.now));
 }
+
+TEST_CASE("the rows of timed sends are marked as they go out, in the order queued", "[app]") {
+    AppScreen screen;
+    const auto sent = [](const std::string& text) {
+        auto message = std::make_shared<Message>();
+        message->data = text;
+        return ChannelEvent{SteadyClock::now(), 1, MessageSent{message}};
+    };
+    screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
+    screen.app.onMessageSendResult(SendResult::kClosed, /*timed=*/true);  // Never sent.
+    screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/false);
+    screen.app.onEvents({sent("tick"), sent("typed")});
+    REQUIRE(screen.app.log().size() == 2);
+    CHECK(screen.app.log().entry(0).timed);
+    CHECK_FALSE(screen.app.log().entry(1).timed);
+    const auto recorded = screen.app.recordingToSave(SaveRecordingAction::Scope::kEveryConnection);
+    REQUIRE(recorded.size() == 2);
+    CHECK(recorded[0].timed);
+    CHECK_FALSE(recorded[1].timed);
+
+    SECTION("those the channel gave up on at a close are forgotten") {
+        screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
+        ChannelStatus closed;
+        closed.state = ReadyState::kClosed;
+        closed.unsentMessages = 1;
+        screen.app.onEvents({ChannelEvent{SteadyClock::now(), 1, StateChanged{closed}}});
+        screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/false);
+        screen.app.onEvents({sent("typed after")});
+        CHECK_FALSE(screen.app.log().entry(3).timed);
+    }
+}
+
+TEST_CASE("the Mock panel's rules go to the window and into the settings", "[app]") {
+    AppScreen screen;
+    screen.click("Mock");
+    screen.frame();
+    screen.click("Example");
+    screen.click("Apply");
+    REQUIRE(screen.actions.size() == 1);
+    const auto* rules = std::get_if<SetMockRulesAction>(&screen.actions[0]);
+    REQUIRE(rules);
+    CHECK(rules->rules->rules.size() == 7);
+    CHECK(screen.app.settings().mockRules == rules->text);
+    CHECK(screen.app.takeSettingsChanged());
+}
+
+namespace {
+
+// The composer's timer set to send "tick" every 0.3 s, `times` times, started at screen.now.
+void startTimer(AppScreen& screen, const std::string& times) {
+    screen.imgui.type("tick");
+    screen.frame();
+    for (const auto& [label, text] : {std::pair<std::string, std::string>("Every", "0.3"),
+                                      std::pair<std::string, std::string>("Times", times)}) {
+        screen.click(label);
+        screen.imgui.press(ImGuiKey_A, false, /*ctrl=*/true);
+        screen.frame();
+        screen.imgui.type(text);
+        screen.frame();
+        screen.frame();
+    }
+    screen.click("Start timer");
+    screen.frame();
+}
+
+// The timed SendActions the App asked for since the last call, each carried out as queued.
+std::vector<std::string> takeTimedSends(AppScreen& screen) {
+    std::vector<std::string> sent;
+    for (const Action& action : screen.actions)
+        if (const auto* send = std::get_if<SendAction>(&action); send && send->timed) {
+            sent.push_back(send->data);
+            screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
+        }
+    screen.actions.clear();
+    return sent;
+}
+
+}  // namespace
+
+TEST_CASE("the timer sends when due, asks for a frame for each send and no other", "[app]") {
+    AppScreen screen;
+    const auto start = screen.now;
+    startTimer(screen, "3");
+    CHECK(takeTimedSends(screen).empty());
+    for (int send = 1; send <= 3; ++send) {
+        const auto due = start + send * 300ms;
+        REQUIRE(screen.app.nextTick(due - 1ms) == due);
+        screen.now = due - 1ms;
+        screen.frame();
+        CHECK(takeTimedSends(screen).empty());
+        screen.now = due;
+        screen.frame();
+        CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
+        screen.frame();  // Counted once: no second send at the same time.
+        CHECK(takeTimedSends(screen).empty());
+    }
+    CHECK(screen.value("timer") == "timed: 3 of 3 sent, done");
+    CHECK_FALSE(screen.app.nextTick(screen.now + 1s));
+}
+
+TEST_CASE("the timer stops when the connection closes, or when a send is refused", "[app]") {
+    AppScreen screen;
+    const auto start = screen.now;
+    startTimer(screen, "0");
+    screen.now = start + 300ms;
+    screen.frame();
+    REQUIRE(takeTimedSends(screen).size() == 1);
+
+    SECTION("closed") {
+        ChannelStatus closed;
+        closed.state = ReadyState::kClosed;
+        screen.app.onEvents({ChannelEvent{screen.now, 1, StateChanged{closed}}});
+        screen.status = closed;
+    }
+    SECTION("refused") {
+        screen.now = start + 600ms;
+        screen.frame();
+        REQUIRE(screen.actions.size() == 1);
+        screen.actions.clear();
+        screen.app.onMessageSendResult(SendResult::kQueueFull, /*timed=*/true);
+    }
+    CHECK_FALSE(screen.app.nextTick(screen.now));
+    screen.now += 10s;
+    screen.frame();
+    CHECK(takeTimedSends(screen).empty());
+    CHECK(screen.value("timer").find(" sent, stopped") != std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <tuple>
 
 #include "close_panel.h"
 #include "support/headless_imgui.h"
@@ -144,4 +145,48 @@ TEST_CASE("whyBadCloseReason refuses over 123 bytes and bytes that are not UTF-8
     CHECK(whyBadCloseReason("caf\xc3") == "not valid UTF-8");  // Cut in a character.
     CHECK(whyBadCloseReason("\xff") == "not valid UTF-8");
     CHECK(whyBadCloseReason("\xed\xa0\x80") == "not valid UTF-8");  // A UTF-16 surrogate.
+}
+
+TEST_CASE("Unsafe applies any code 0-65535 with a warning and marks the choice unchecked",
+          "[close_panel]") {
+    CloseScreen screen;
+    CHECK_FALSE(screen.panel.choice().unchecked);
+    screen.click("Unsafe");
+    CHECK(screen.panel.choice().unchecked);
+    screen.chooseCode("custom");
+    for (const auto& [typed, code, warning] :
+         {std::tuple("1005", 1005, "an endpoint may not send 1005"),
+          std::tuple("1002", 1002, "outside 3000-4999"),
+          std::tuple("0", 0, "0: a close frame with no code and no reason"),
+          std::tuple("65535", 65535, "an endpoint may not send 65535")}) {
+        INFO(typed);
+        screen.retype("Custom code", typed);
+        CHECK(screen.panel.valid());
+        CHECK(screen.panel.choice().code == code);
+        CHECK(screen.value("close code warning") == warning);
+        CHECK(screen.value("close code error").empty());
+    }
+    screen.retype("Custom code", "65536");
+    CHECK(screen.value("close code error") == "0-65535 only");
+    CHECK(screen.panel.choice().code == 65535);
+
+    SECTION("off again, the code is checked as RFC 6455 says and the unsafe one dropped") {
+        screen.retype("Custom code", "1005");
+        screen.click("Unsafe");
+        CHECK_FALSE(screen.panel.choice().unchecked);
+        CHECK(screen.value("close code error") == "3000-4999 only");
+        CHECK(screen.panel.choice().code == 1000);
+    }
+    SECTION("a reason still holds at most 123 bytes") {
+        screen.retype("Close reason", std::string(124, 'a'));
+        CHECK(screen.value("close reason error") == "over 123 bytes");
+        CHECK(screen.panel.choice().reason.empty());
+    }
+}
+
+TEST_CASE("parseAnyCloseCode takes 0-65535 in decimal digits only", "[close_panel]") {
+    CHECK(std::get<uint16_t>(parseAnyCloseCode("0")) == 0);
+    CHECK(std::get<uint16_t>(parseAnyCloseCode("65535")) == 65535);
+    for (const char* typed : {"", "65536", "-1", "+5", "1e3"})
+        CHECK(std::get<std::string>(parseAnyCloseCode(typed)) == "0-65535 only");
 }

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,17 +16,23 @@ using wsdemo::test::HeadlessImGui;
 
 namespace {
 
+const SteadyClock::time_point kNow = SteadyClock::now();
+
 struct ComposerScreen {
     HeadlessImGui imgui;
     Composer composer;
     std::vector<Snippet> snippets;
     bool canSend = true;
     std::vector<SendAction> sent;  // Every action the composer returned, in order.
+    const TimedSender* timer = nullptr;
+    std::vector<TimerRequest> timerRequests;
     const std::function<void()> draw = [this] {
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
         ImGui::Begin("composer", nullptr, ImGuiWindowFlags_NoDecoration);
         if (auto action = composer.draw(canSend, snippets)) sent.push_back(std::move(*action));
+        if (auto request = composer.drawTimer(timer, canSend, kNow))
+            timerRequests.push_back(std::move(*request));
         ImGui::End();
     };
 
@@ -46,6 +54,14 @@ struct ComposerScreen {
     void click(const std::string& label) {
         imgui.click(label, draw);
         settle();  // Clicks give the focus back to the input.
+    }
+    // Replaces what the input noted as `label` holds, as Ctrl+A and typing do.
+    void retype(const std::string& label, const std::string& text) {
+        imgui.click(label, draw);
+        imgui.press(ImGuiKey_A, false, /*ctrl=*/true);
+        imgui.frame(draw);
+        type(text);
+        imgui.frame(draw);
     }
     // Presses Enter and returns what it sent ("" for nothing).
     std::string enter() {
@@ -278,5 +294,48 @@ TEST_CASE("snippets: a click inserts one, Save as snippet adds one, Delete remov
         screen.click("Delete snippet greet");
         REQUIRE(screen.snippets.size() == 1);
         CHECK(screen.snippets[0].name == "bytes");
+    }
+}
+
+TEST_CASE("Start timer asks to send the input every N seconds, K times; Stop timer stops",
+          "[composer]") {
+    ComposerScreen screen;
+    screen.type("tick");
+    screen.retype("Every", "0.3");
+    screen.retype("Times", "3");
+    screen.click("Start timer");
+    REQUIRE(screen.timerRequests.size() == 1);
+    const TimerRequest& request = screen.timerRequests[0];
+    REQUIRE(request.start);
+    CHECK(request.start->message == "tick");
+    CHECK(request.start->every == std::chrono::milliseconds(300));
+    CHECK(request.start->times == std::optional<uint64_t>(3));
+    CHECK(request.type == Message::Type::kText);
+    CHECK(screen.sent.empty());  // The App sends when due, not the composer.
+
+    SECTION("while it runs: its progress, and Stop timer") {
+        TimedSender timer(*request.start);
+        timer.start(kNow - std::chrono::milliseconds(100));
+        screen.timer = &timer;
+        screen.settle();
+        CHECK(screen.value("timer") == "timed: 0 of 3 sent, next in 0.2 s");
+        screen.click("Stop timer");
+        REQUIRE(screen.timerRequests.size() == 2);
+        CHECK_FALSE(screen.timerRequests[1].start);
+        timer.stop();
+        screen.settle();
+        CHECK(screen.value("timer") == "timed: 0 of 3 sent, stopped");
+    }
+    SECTION("0 times: until stopped") {
+        screen.retype("Times", "0");
+        screen.click("Start timer");
+        REQUIRE(screen.timerRequests.size() == 2);
+        CHECK_FALSE(screen.timerRequests[1].start->times);
+    }
+    SECTION("an interval out of range is refused, and why is shown") {
+        screen.retype("Every", "0");
+        screen.click("Start timer");
+        CHECK(screen.timerRequests.size() == 1);
+        CHECK(screen.value("timer") == "every 0.01 to 86400 s");
     }
 }

@@ -90,6 +90,17 @@ TEST_CASE("each channel event becomes one row with its direction, type and line"
     CHECK(log.heldBytes() == 5 + 3);  // Message data only.
 }
 
+TEST_CASE("a row is marked timed only when added as a timed send", "[log]") {
+    MessageLog log;
+    log.add({{}, 1, MessageSent{textMessage("tick")}}, kNoon, /*timed=*/true);
+    log.add({{}, 1, MessageSent{textMessage("typed")}}, kNoon);
+    log.add(received(textMessage("tick")), kNoon);
+    REQUIRE(log.size() == 3);
+    CHECK(log.entry(0).timed);
+    CHECK_FALSE(log.entry(1).timed);
+    CHECK_FALSE(log.entry(2).timed);
+}
+
 TEST_CASE("a summary is one bounded line that never ends in half a character", "[log]") {
     MessageLog log;
     SECTION("the first line of a text, and ' ...' for the rest") {

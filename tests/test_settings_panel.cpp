@@ -169,6 +169,18 @@ TEST_CASE("verification switches off in the connection in use are shown red", "[
     CHECK(panel.value("unsafe in use") == "verify certificate, verify hostname");
 }
 
+TEST_CASE("pings left unanswered by the connection in use are shown red", "[settings_panel]") {
+    PanelDriver panel;
+    panel.settings.connect.autoPong = false;  // Off in the settings alone.
+    panel.inUse = ConnectOptions{};
+    panel.frame();
+    CHECK(panel.value("unsafe in use") == "");
+
+    panel.inUse->autoPong = false;
+    panel.frame();
+    CHECK(panel.value("unsafe in use") == "answer pings");
+}
+
 TEST_CASE("clicking a switch or a theme changes the settings", "[settings_panel]") {
     PanelDriver panel;
     panel.frame();
@@ -176,6 +188,11 @@ TEST_CASE("clicking a switch or a theme changes the settings", "[settings_panel]
         panel.click("Verify hostname");
         CHECK(panel.changed());
         CHECK_FALSE(panel.settings.connect.tls.verifyHostname);
+    }
+    SECTION("Answer pings") {
+        panel.click("Answer pings");
+        CHECK(panel.changed());
+        CHECK_FALSE(panel.settings.connect.autoPong);
     }
     SECTION("Compression") {
         panel.click("Compression");

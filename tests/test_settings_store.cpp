@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "settings_store.h"
+#include "wsdemo/mock_rules.h"
 
 using namespace wsdemo;
 using namespace std::chrono_literals;
@@ -104,6 +105,7 @@ Settings everyFieldChanged() {
     connect.maxMessageBytes = 65536;
     connect.compression = false;
     connect.pingInterval = 0ms;
+    connect.autoPong = false;
     connect.reconnect = {true, 250ms, 9000ms, 7};
     connect.tls = {"/etc/ssl/ca.pem", "/home/me/client.pem", "/home/me/client.key", false, false};
     settings.urlHistory = {"ws://localhost:9001/", "wss://echo.example.org/ws"};
@@ -112,7 +114,10 @@ Settings everyFieldChanged() {
     settings.window = {true, -40, 30, 1280, 800};
     settings.log = {5000, 64u << 20};
     settings.logWidthShare = 0.45f;
-    settings.sideTab = "Stats";
+    settings.sideTab = "Mock";
+    settings.mockRules =
+        "{\"rules\": [{\"match\": {\"text\": \"ping?\"}, \"reply\": [{\"text\": "
+        "\"pong!\"}]}]}\n";
     return settings;
 }
 
@@ -130,6 +135,7 @@ void checkSame(const Settings& loaded, const Settings& saved) {
     CHECK(a.maxMessageBytes == b.maxMessageBytes);
     CHECK(a.compression == b.compression);
     CHECK(a.pingInterval == b.pingInterval);
+    CHECK(a.autoPong == b.autoPong);
     CHECK(a.reconnect.enabled == b.reconnect.enabled);
     CHECK(a.reconnect.minDelay == b.reconnect.minDelay);
     CHECK(a.reconnect.maxDelay == b.reconnect.maxDelay);
@@ -156,6 +162,7 @@ void checkSame(const Settings& loaded, const Settings& saved) {
     CHECK(loaded.log.maxBytes == saved.log.maxBytes);
     CHECK(loaded.logWidthShare == saved.logWidthShare);
     CHECK(loaded.sideTab == saved.sideTab);
+    CHECK(loaded.mockRules == saved.mockRules);
 }
 
 bool runningAsRoot() {
@@ -213,9 +220,9 @@ TEST_CASE("a file that cannot be read is set aside: defaults, one line saying wh
         contents = "[1, 2, 3]";
         why = "expected a JSON object, found array";
     }
-    SECTION("huge (2 MiB), refused unread") {
-        contents = "{\"urlHistory\": [\"" + std::string(2u << 20, 'a') + "\"]}";
-        why = "more than the 1048576 a settings file may";
+    SECTION("huge (5 MiB), refused unread") {
+        contents = "{\"urlHistory\": [\"" + std::string(5u << 20, 'a') + "\"]}";
+        why = "more than the 4194304 a settings file may";
     }
     if (!contents.empty()) writeFile(path, contents);
 
@@ -331,6 +338,18 @@ TEST_CASE("a bad field is dropped and named; the rest of the file is kept", "[se
         field = R"("theme": "purple")";
         named = "theme: 'purple' is not \"dark\" or \"light\"";
     }
+    SECTION("autoPong not a boolean") {
+        connect += R"(, "autoPong": "no")";
+        named = "connect.autoPong: expected true or false, found string";
+    }
+    SECTION("mock rules not a string") {
+        field = R"("mockRules": {"rules": []})";
+        named = "mockRules: expected a string, found object";
+    }
+    SECTION("mock rules over 1 MiB") {
+        field = "\"mockRules\": \"" + std::string(kMaxRulesFileBytes + 1, ' ') + "\"";
+        named = "mockRules: 1048577 bytes, more than the 1048576 rules may hold";
+    }
     const std::string text = "{\"version\": 1, \"connect\": {" + connect +
                              "}, \"urlHistory\": [\"ws://kept/\"]" +
                              (field.empty() ? "" : ", " + field) + "}";
@@ -356,6 +375,8 @@ TEST_CASE("a bad field is dropped and named; the rest of the file is kept", "[se
     CHECK_FALSE(loaded.settings.window.known);  // A bad part leaves the window manager to it.
     CHECK(loaded.settings.window.height == WindowPlacement{}.height);
     CHECK(loaded.settings.theme == Theme::kDark);
+    CHECK(loaded.settings.connect.autoPong);
+    CHECK(loaded.settings.mockRules.empty());
 }
 
 TEST_CASE("unknown keys are ignored and missing fields keep their defaults", "[settings]") {

@@ -31,10 +31,18 @@ struct StatsScreen {
     StatsPanel panel;
     SteadyClock::time_point now = kStart;
     std::chrono::milliseconds pingInterval = 30s;
-    std::vector<PingAction> pings;
+    std::vector<Action> actions;
     const std::function<void()> draw = [this] {
-        if (auto ping = panel.draw(now, pingInterval)) pings.push_back(std::move(*ping));
+        if (auto action = panel.draw(now, pingInterval)) actions.push_back(std::move(*action));
     };
+    // The payload of each action of type T, in order.
+    template <typename T>
+    std::vector<std::string> payloads() const {
+        std::vector<std::string> found;
+        for (const Action& action : actions)
+            if (const auto* wanted = std::get_if<T>(&action)) found.push_back(wanted->payload);
+        return found;
+    }
 
     std::string value(const std::string& name) {
         imgui.frame(draw);
@@ -102,10 +110,33 @@ TEST_CASE("Ping asks for a ping, numbered; the keepalive is shown", "[stats_pane
     screen.imgui.frame(screen.draw);
     screen.imgui.click("Ping", screen.draw);
     screen.imgui.click("Ping", screen.draw);
-    REQUIRE(screen.pings.size() == 2);
-    CHECK(screen.pings[0].payload == "1");
-    CHECK(screen.pings[1].payload == "2");
+    CHECK(screen.payloads<PingAction>() == std::vector<std::string>{"1", "2"});
     CHECK(screen.value("keepalive") == "Keepalive: ping after 15 s of silence, drop after 30 s");
     screen.pingInterval = 0ms;
     CHECK(screen.value("keepalive") == "Keepalive: off");
+}
+
+TEST_CASE("Pong asks for an unsolicited pong with the payload typed, which Ping takes too",
+          "[stats_panel]") {
+    StatsScreen screen;
+    screen.imgui.frame(screen.draw);
+    screen.imgui.click("Pong", screen.draw);
+    screen.imgui.click("Payload", screen.draw);
+    screen.imgui.type("are you there");
+    screen.imgui.frame(screen.draw);
+    screen.imgui.click("Pong", screen.draw);
+    screen.imgui.click("Ping", screen.draw);
+    CHECK(screen.payloads<PongAction>() == std::vector<std::string>{"", "are you there"});
+    CHECK(screen.payloads<PingAction>() == std::vector<std::string>{"are you there"});
+
+    SECTION("over 125 bytes, neither goes and the panel says why") {
+        screen.imgui.click("Payload", screen.draw);
+        screen.imgui.type(std::string(113, 'x'));
+        screen.imgui.frame(screen.draw);
+        CHECK(screen.value("payload error") == "over 125 bytes");
+        const std::size_t before = screen.actions.size();
+        screen.imgui.click("Pong", screen.draw);
+        screen.imgui.click("Ping", screen.draw);
+        CHECK(screen.actions.size() == before);
+    }
 }

@@ -11,6 +11,9 @@ Usage: /usr/bin/python3 tests/gui/test_window.py WSDEMO_BINARY OUTPUT_DIR SCENAR
   unicode   Cyrillic, CJK and emoji from the peer are drawn with no '?'.
   restart   the window size and the URL history survive a restart.
   scale     at Xft.dpi 192 (content scale 2) fonts and widgets are twice the size.
+  mock      mock rules kept in settings.json answer "ping?" with "pong!" after Echo
+            server; a timer (every 0.3 s, 3 times) sends 3 rows marked timed.
+            Saves the Mock panel's screenshot.
   record    send two messages, Save log to a .jsonl (its lines checked), Open it (its rows
             and the banner in the log), Replay it to the peer (which gets both again; the
             comparison says 2 same).
@@ -201,6 +204,19 @@ def scale(app, peer, out, workdir):
     return f"content scale 2, URL input {height:g} px high"
 
 
+MOCK_RULES = """{"rules": [
+  {"on": "connect",
+   "reply": [{"text": "welcome"}]},
+  {"match": {"text": "ping?"},
+   "reply": [{"text": "pong!"}]},
+  {"match": {"regex": "^add ([0-9]+)$"},
+   "reply": [{"text": "added"}]},
+  {"match": {"text": "bye"},
+   "close": {"code": 4000, "reason": "asked to"}}
+]}
+"""
+
+
 def retype(app, label, text):
     """Replaces the text of the input labelled `label`, as Ctrl+A and typing do."""
     app.click(label)
@@ -208,6 +224,37 @@ def retype(app, label, text):
              app=app.process)
     app.key("ctrl+a")
     app.type(text)
+
+
+def timed_rows(app):
+    return [label for label in app.widgets()["items"] if label.startswith("Timed row ")]
+
+
+def mock(app, peer, out, workdir):
+    wait_for("the stored rules in use", lambda: app.value("mock status") ==
+             "The echo server answers by 4 rules", app=app.process)
+    app.click("Echo server")
+    wait_for("the welcome of the connect rule", lambda: app.value("latest") == "welcome",
+             app=app.process)
+    retype(app, "Message", "ping?")
+    app.key("Return")
+    wait_for("pong! answering ping?", lambda: app.value("latest") == "pong!", app=app.process)
+
+    retype(app, "Message", "tick")
+    retype(app, "Every", "0.3")
+    retype(app, "Times", "3")
+    started = time.monotonic()
+    app.click("Start timer")
+    wait_for("3 timed sends", lambda: app.value("timer") == "timed: 3 of 3 sent, done",
+             app=app.process)
+    elapsed = time.monotonic() - started
+    if elapsed < 0.85:
+        raise TestFailure(f"3 sends 0.3 s apart took only {elapsed:.2f} s")
+    wait_for("3 rows marked timed", lambda: len(timed_rows(app)) == 3, app=app.process)
+    wait_for("the last echo", lambda: app.value("latest") == "tick", app=app.process)
+    app.screenshot(out / "mock.png")
+    app.close()
+    return f"pong! by the stored rules, 3 timed rows in {elapsed:.2f} s"
 
 
 def send_by_typing(app, text):
@@ -290,10 +337,14 @@ def main():
                 if scenario == "restart":
                     result = restart(binary, xvfb, peer, out, workdir, config_home)
                 else:
+                    if scenario == "mock":
+                        (config_home / "wsdemo").mkdir(parents=True)
+                        (config_home / "wsdemo" / "settings.json").write_text(json.dumps(
+                            {"version": 1, "mockRules": MOCK_RULES,
+                             "layout": {"sideTab": "Mock", "logWidthShare": 0.5}}))
                     app = App(binary, xvfb, workdir, config_home)
                     result = {"session": session, "unicode": unicode, "scale": scale,
-                              "record": record}[scenario](
-                        app, peer, out, workdir)
+                              "record": record, "mock": mock}[scenario](app, peer, out, workdir)
             except FAILURES as failure:
                 print(f"FAIL: {scenario}: {failure}", file=sys.stderr)
                 if app is not None and app.process.poll() is None:
