@@ -227,7 +227,7 @@ TEST_CASE("compression and reconnecting", "[cli]") {
     }
 }
 
-TEST_CASE("--no-auto-pong applies to the window and --headless", "[cli][pong]") {
+TEST_CASE("the option --no-auto-pong applies to the window and --headless", "[cli][pong]") {
     CHECK_FALSE(accepted({"--no-auto-pong"}).connect.autoPong);
     CHECK_FALSE(accepted({"--headless", "--no-auto-pong"}).connect.autoPong);
     CHECK_THAT(refused({"--echo-server", "--no-auto-pong"}),
@@ -236,14 +236,14 @@ TEST_CASE("--no-auto-pong applies to the window and --headless", "[cli][pong]") 
                Catch::Equals("option '--no-auto-pong' does not take a value"));
 }
 
-TEST_CASE("--unsafe goes with --slash", "[cli][unsafe]") {
+TEST_CASE("the option --unsafe goes with --slash", "[cli][unsafe]") {
     CHECK(accepted({"--headless", "--slash", "--unsafe"}).unsafe);
     CHECK_THAT(refused({"--headless", "--unsafe"}),
                Catch::Equals("--unsafe only applies with --slash"));
     CHECK_THAT(refused({"--unsafe"}), Catch::Equals("--unsafe only applies to --headless"));
 }
 
-TEST_CASE("--record takes a file name, in --headless", "[cli][record]") {
+TEST_CASE("the option --record takes a file name, in --headless", "[cli][record]") {
     CHECK(accepted({"--headless", "--record", "out.har"}).recordPath == "out.har");
     CHECK(accepted({"--headless", "--record=/nonexistent/x.jsonl"}).recordPath ==
           "/nonexistent/x.jsonl");  // Said at run time; the connection goes on.
@@ -254,7 +254,7 @@ TEST_CASE("--record takes a file name, in --headless", "[cli][record]") {
                Catch::Equals("--record is given more than once"));
 }
 
-TEST_CASE("--replay takes a readable file and --pace", "[cli][replay]") {
+TEST_CASE("the option --replay takes a readable file and --pace", "[cli][replay]") {
     TemporaryFile recording;
     const CommandLine replay = accepted({"--headless", "--replay", recording.path()});
     CHECK(replay.replayPath == recording.path());
@@ -282,7 +282,7 @@ TEST_CASE("--replay takes a readable file and --pace", "[cli][replay]") {
                Catch::StartsWith("--replay and --slash cannot be combined"));
 }
 
-TEST_CASE("--every and --message go together, --times with them", "[cli][timed]") {
+TEST_CASE("the options --every and --message go together, --times with them", "[cli][timed]") {
     const CommandLine timed =
         accepted({"--headless", "--every", "0.2", "--message", "tick", "--times", "3"});
     CHECK(timed.timedEvery == 200ms);

@@ -41,10 +41,14 @@ MODE_GROUPS = {
 # FILE options for recordings: every file is offered, not certificates first.
 RECORDING_OPTIONS = {"--record", "--replay"}
 
-# In the directory where file names are completed: certificates and keys, and the rest.
+# In the directory where file names are completed: certificates and keys, rules, and the rest.
 CERTIFICATES = {"ca.pem", "client.key", "server.crt"}
+RULES_FILES = {"rules.json"}
 OTHER_FILES = {"notes.txt"}
 DIRECTORY = "certs"
+ALL_FILES = CERTIFICATES | RULES_FILES | OTHER_FILES | {DIRECTORY}
+# The files each FILE option offers first (then every file when none is there).
+PREFERRED = {"--rules": RULES_FILES}
 
 
 def comp_words(line):
@@ -109,7 +113,7 @@ class CompletionTest(unittest.TestCase):
     def setUp(self):
         self.directory = tempfile.TemporaryDirectory()
         self.addCleanup(self.directory.cleanup)
-        for name in CERTIFICATES | OTHER_FILES:
+        for name in CERTIFICATES | RULES_FILES | OTHER_FILES:
             open(os.path.join(self.directory.name, name), "w").close()
         os.mkdir(os.path.join(self.directory.name, DIRECTORY))
 
@@ -131,11 +135,12 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(offered - expected, set(), "offered, but not in --help")
         self.assertEqual(expected - offered, set(), "in --help, but not offered")
 
-    def test_file_options_offer_certificates_then_every_file(self):
+    def test_file_options_offer_their_kind_of_file_then_every_file(self):
         file_options = self.long_names(o for o in self.options if o.value == "FILE")
         file_options -= RECORDING_OPTIONS
-        self.assertGreaterEqual(len(file_options), 5, "the FILE options of --help")
+        self.assertGreaterEqual(len(file_options), 6, "the FILE options of --help")
         for option in sorted(file_options):
+            preferred = PREFERRED.get(option, CERTIFICATES) | {DIRECTORY}
             with self.subTest(option=option):
                 first, other, joined = (
                     f"wsdemo {option} ",
@@ -143,22 +148,22 @@ class CompletionTest(unittest.TestCase):
                     f"wsdemo {option}=",
                 )
                 offered = self.complete(first, other, joined)
-                self.assertEqual(offered[first], CERTIFICATES | {DIRECTORY})
-                self.assertEqual(offered[other], {"notes.txt"}, "no certificate: every file")
-                self.assertEqual(offered[joined], CERTIFICATES | {DIRECTORY}, "after an =")
+                self.assertEqual(offered[first], preferred)
+                self.assertEqual(offered[other], {"notes.txt"}, "none of its kind: every file")
+                self.assertEqual(offered[joined], preferred, "after an =")
 
     def test_recording_options_offer_every_file(self):
         for option in sorted(RECORDING_OPTIONS):
             with self.subTest(option=option):
                 line = f"wsdemo --headless {option} "
                 offered = self.complete(line)[line]
-                self.assertEqual(offered, CERTIFICATES | OTHER_FILES | {DIRECTORY})
+                self.assertEqual(offered, ALL_FILES)
 
     def test_other_value_options_offer_no_option_and_no_file(self):
         value_options = self.long_names(o for o in self.options if o.value not in ("", "FILE"))
         self.assertGreaterEqual(len(value_options), 10, "the options of --help with a value")
         lines = [f"wsdemo {option} {cur}" for option in value_options for cur in ("", "-")]
-        files = CERTIFICATES | OTHER_FILES | {DIRECTORY}
+        files = ALL_FILES
         for line, offered in self.complete(*lines).items():
             with self.subTest(line=line):
                 self.assertEqual({o for o in offered if o.startswith("-")}, set(), "options")
