@@ -105,7 +105,7 @@ TEST_CASE("a connection joins the URL history and flags the settings for saving"
     CHECK(screen.app.settings().urlHistory.front() == "ws://127.0.0.1:2/");
 }
 
-TEST_CASE("a keepalive ping and its pong are logged but ask for no frame; a Ping's pong does",
+TEST_CASE("a keepalive ping and its pong are logged but ask for no frame, a Ping's pong does",
           "[app]") {
     AppScreen screen;
     const auto now = SteadyClock::now();
@@ -164,7 +164,7 @@ std::vector<std::string> sentTexts(const std::vector<Action>& actions) {
 
 }  // namespace
 
-TEST_CASE("every event is recorded; Save takes the last connection's or all", "[app][record]") {
+TEST_CASE("every event is recorded, Save takes the last connection's or all", "[app][record]") {
     AppScreen screen;
     const auto now = SteadyClock::now();
     screen.app.onConnect("ws://127.0.0.1:2/", ConnectOptions{});

@@ -102,7 +102,7 @@ TEST_CASE("Escape leaves the input and keeps the draft", "[composer]") {
     CHECK(screen.enter() == "draft");
 }
 
-TEST_CASE("Shift+Enter adds a line without sending; the input grows to 5 lines", "[composer]") {
+TEST_CASE("Shift+Enter adds a line without sending, the input grows to 5 lines", "[composer]") {
     ComposerScreen screen;
     const float oneLine = screen.inputHeight();
     screen.type("first");
@@ -121,7 +121,7 @@ TEST_CASE("Shift+Enter adds a line without sending; the input grows to 5 lines",
     CHECK(screen.inputHeight() == Approx(oneLine));  // The frame after the send.
 }
 
-TEST_CASE("clicking Send sends the text; nothing is sent when the channel would refuse",
+TEST_CASE("clicking Send sends the text, nothing is sent when the channel would refuse",
           "[composer]") {
     ComposerScreen screen;
     screen.type("h\xc3\xa9llo");
@@ -297,7 +297,7 @@ TEST_CASE("snippets: a click inserts one, Save as snippet adds one, Delete remov
     }
 }
 
-TEST_CASE("Start timer asks to send the input every N seconds, K times; Stop timer stops",
+TEST_CASE("Start timer asks to send the input every N seconds, K times, Stop timer stops",
           "[composer]") {
     ComposerScreen screen;
     screen.type("tick");

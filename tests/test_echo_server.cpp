@@ -521,7 +521,7 @@ TEST_CASE("a connection that never starts its TLS handshake is dropped at the ha
     CHECK(droppedAfter < 1.0 + 2.0);
 }
 
-TEST_CASE("an idle WebSocket is pinged, then dropped; one that answers pings stays",
+TEST_CASE("an idle WebSocket is pinged, then dropped, one that answers pings stays",
           "[echo_server][slow]") {
     EchoServerOptions options;
     options.idleTimeout = 2s;

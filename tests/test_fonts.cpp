@@ -135,7 +135,7 @@ TEST_CASE("a codepoint no installed font has is missing and drawn as the box, ne
     CHECK(drawableText("x\xF4\x8F\xBF\xBDy", scratch) == "x\xE2\x96\xA1y");  // The box.
 }
 
-TEST_CASE("Latin-1 text widens nothing; other blocks widen by 64, ideographs one by one",
+TEST_CASE("Latin-1 text widens nothing, other blocks widen by 64, ideographs one by one",
           "[fonts]") {
     FontManager fonts(1.0f);
     ResetMonospaceRole reset;

@@ -123,7 +123,7 @@ TEST_CASE("a JSON message is a tree of rows that open and close", "[inspector]")
     }
 }
 
-TEST_CASE("only objects and arrays are JSON views; errors say why", "[inspector]") {
+TEST_CASE("only objects and arrays are JSON views, errors say why", "[inspector]") {
     CHECK(parseError("hello").empty());
     CHECK(parseError("42").empty());
     const std::string error = parseError("{\"a\": tru\xc3\xa9}");
@@ -140,7 +140,7 @@ TEST_CASE("JSON over 4 MiB is not parsed into a tree", "[inspector]") {
     CHECK(parsed(big + "]").nodeCount() == 1);
 }
 
-TEST_CASE("1 MB of nested [ is refused without exhausting the stack", "[inspector]") {
+TEST_CASE("1 MB of nested brackets is refused without exhausting the stack", "[inspector]") {
     CHECK(parseError(std::string(1 << 20, '[')) ==
           "JSON nested deeper than 256 levels: shown as text only");
     CHECK(parseError(std::string(1 << 20, '[') + std::string(1 << 20, ']')) ==

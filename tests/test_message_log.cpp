@@ -162,7 +162,7 @@ TEST_CASE("the ring drops its oldest rows past the byte limit", "[log]") {
     }
 }
 
-TEST_CASE("new limits apply at once; clear empties the log and its counts", "[log]") {
+TEST_CASE("new limits apply at once, clear empties the log and its counts", "[log]") {
     MessageLog log(logLimits(10, 1000));
     for (int i = 0; i < 6; ++i) log.add(received(textMessage("12345")), kNoon);
     log.setLimits(logLimits(4, 12));

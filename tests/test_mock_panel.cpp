@@ -74,7 +74,7 @@ TEST_CASE("Example then Apply gives the server the example's 7 rules", "[mock_pa
     CHECK(screen.value("mock error") == "");
 }
 
-TEST_CASE("rules with an error are not applied; the error names the rule and field",
+TEST_CASE("rules with an error are not applied, the error names the rule and field",
           "[mock_panel]") {
     MockScreen screen;
     screen.retype(kOneRule);

@@ -115,7 +115,7 @@ TEST_CASE("the default save path is a timestamped file in the home folder", "[re
     CHECK(path.substr(path.size() - 6) == ".jsonl");
 }
 
-TEST_CASE("Open asks for the typed file; the outcome shows under it", "[record]") {
+TEST_CASE("Open asks for the typed file, the outcome shows under it", "[record]") {
     RecordScreen screen;
     screen.retype("File", "/tmp/in.jsonl");
     screen.click("Open");

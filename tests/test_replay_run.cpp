@@ -59,7 +59,7 @@ TEST_CASE("at the recorded pace each step is due at its recorded time, once", "[
     CHECK(run.total() == 3);
 }
 
-TEST_CASE("fast sends everything at once; scaled divides the times", "[replay-run]") {
+TEST_CASE("fast sends everything at once, scaled divides the times", "[replay-run]") {
     SECTION("fast") {
         ReplayRun run(script(), ReplayPace{ReplayPace::Kind::kFast, 1.0}, false);
         run.start(t0);

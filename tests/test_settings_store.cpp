@@ -294,7 +294,7 @@ TEST_CASE("a second bad file is set aside beside the first, not over it", "[sett
     CHECK(kept == std::vector<std::string>{"first", "second"});
 }
 
-TEST_CASE("a bad field is dropped and named; the rest of the file is kept", "[settings]") {
+TEST_CASE("a bad field is dropped and named, the rest of the file is kept", "[settings]") {
     TemporaryDirectory directory;
     const SettingsStore store(directory.path());
     std::string field;  // The JSON that goes wrong.

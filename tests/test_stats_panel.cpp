@@ -105,7 +105,7 @@ TEST_CASE("messages per second count the last second only", "[stats_panel]") {
     }
 }
 
-TEST_CASE("Ping asks for a ping, numbered; the keepalive is shown", "[stats_panel]") {
+TEST_CASE("Ping asks for a ping, numbered, the keepalive is shown", "[stats_panel]") {
     StatsScreen screen;
     screen.imgui.frame(screen.draw);
     screen.imgui.click("Ping", screen.draw);

@@ -120,7 +120,8 @@ TEST_CASE("a frame header carries the opcode, FIN, no RSV bit, and the mask key"
     }
 }
 
-TEST_CASE("masking XORs byte i with key[i % 4], at every length and alignment", "[ws_framing]") {
+TEST_CASE("masking XORs byte i with key byte i mod 4, at every length and alignment",
+          "[ws_framing]") {
     const MaskKey key{0x12, 0x34, 0x56, 0x78};
     const std::vector<unsigned char> input = pattern(64 + 7);
     for (std::size_t offset = 0; offset < 8; ++offset) {
