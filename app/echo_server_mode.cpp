@@ -32,8 +32,9 @@ int runEchoServer(const CommandLine& command) {
         std::fprintf(stderr, "wsdemo: echo server listening on %s; stop it with Ctrl+C\n",
                      server.url().c_str());
         if (options.rules)
-            std::fprintf(stderr, "wsdemo: answering by %zu rules from %s\n",
-                         options.rules->rules.size(), command.rulesFile.c_str());
+            std::fprintf(stderr, "wsdemo: answering by %zu rule%s from %s\n",
+                         options.rules->rules.size(), options.rules->rules.size() == 1 ? "" : "s",
+                         command.rulesFile.c_str());
         int signal = 0;
         sigwait(&stopSignals, &signal);
         std::fprintf(stderr, "wsdemo: stopping the echo server\n");

@@ -69,7 +69,8 @@ class MockServerTests(WsdemoTestCase):
         path = self.rules_file(rules)
         server, url = self.start_echo_server("--rules", path)
         count = len(rules["rules"])
-        self.waitForStderr(server, rf"^wsdemo: answering by {count} rules from {path}$")
+        noun = "rule" if count == 1 else "rules"
+        self.waitForStderr(server, rf"^wsdemo: answering by {count} {noun} from {path}$")
         return server, url
 
     def run_client(self, url, script, **connect_options):
