@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/temporary_directory.h"
 #include "wsdemo/recording.h"
 #include "wsdemo/text.h"
 
@@ -20,23 +21,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TemporaryDirectory {
-public:
-    TemporaryDirectory() {
-        char pattern[] = "/tmp/wsdemo-recording-XXXXXX";
-        path_ = ::mkdtemp(pattern);
-    }
-    ~TemporaryDirectory() {
-        ::chmod(path_.c_str(), 0700);
-        fs::remove_all(path_);
-    }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 // 2025-11-28T22:46:40.123456Z plus `micros`.
 WallClock::time_point at(int64_t micros) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "settings_store.h"
+#include "support/temporary_directory.h"
 #include "wsdemo/mock_rules.h"
 
 using namespace wsdemo;
@@ -24,25 +25,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TemporaryDirectory {
-public:
-    TemporaryDirectory() {
-        char pattern[] = "/tmp/wsdemo-settings-XXXXXX";
-        path_ = ::mkdtemp(pattern);
-    }
-    ~TemporaryDirectory() {
-        // Tests take permissions away; give them back so that everything can go.
-        for (const auto& entry :
-             fs::recursive_directory_iterator(path_, fs::directory_options::none))
-            ::chmod(entry.path().c_str(), 0700);
-        fs::remove_all(path_);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 // Sets an environment variable (or unsets it, for nullopt) until the end of the scope.
 class ScopedEnvironment {

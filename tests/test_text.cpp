@@ -7,6 +7,7 @@
 #include "wsdemo/text.h"
 
 using wsdemo::isValidUtf8;
+using wsdemo::jsonNestsDeeperThan;
 using wsdemo::quoted;
 
 TEST_CASE("UTF-8 validation follows RFC 3629", "[text]") {
@@ -89,4 +90,13 @@ TEST_CASE("base64 follows RFC 4648 with padding", "[text]") {
             CHECK_FALSE(fromBase64(bad));
         }
     }
+}
+
+TEST_CASE("JSON nesting is counted outside strings only", "[text]") {
+    CHECK_FALSE(jsonNestsDeeperThan("[[{}]]", 3));
+    CHECK(jsonNestsDeeperThan("[[{}]]", 2));
+    CHECK_FALSE(jsonNestsDeeperThan(R"(["[[[[", "\"[[[["])", 1));
+    CHECK(jsonNestsDeeperThan(std::string(100000, '['), 64));
+    // A stray closing bracket cannot hide nesting that follows it.
+    CHECK(jsonNestsDeeperThan("]]]][[", 1));
 }

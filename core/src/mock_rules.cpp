@@ -33,29 +33,6 @@ constexpr uint32_t kRegexHeapLimitKiB = 64 * 1024;
 constexpr std::size_t kMaxPingBytes = 125;
 constexpr std::size_t kMaxCloseReasonBytes = 123;
 
-// Whether brackets outside strings nest deeper than `limit`. Where the text is JSON this is the
-// parser's depth; past a syntax error the parser stops anyway.
-bool nestedDeeperThan(std::string_view text, int limit) {
-    int depth = 0;
-    bool inString = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return false;
-}
-
 // Thrown while checking a rule, caught by parseMockRules(): the field's path and what is wrong.
 struct RuleError {
     std::string field;  // Empty: the rule as a whole.
@@ -385,7 +362,7 @@ std::variant<MockRules, std::string> parseMockRules(std::string_view text) {
     if (text.size() > kMaxRulesFileBytes)
         return "the rules are " + std::to_string(text.size()) + " bytes, more than the limit of " +
                std::to_string(kMaxRulesFileBytes);
-    if (nestedDeeperThan(text, kMaxJsonDepth))
+    if (jsonNestsDeeperThan(text, kMaxJsonDepth))
         return "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
     json document;
     try {
@@ -442,7 +419,7 @@ const MockRule* findRule(const MockRules& rules, const Message& message) {
             if (rule.trigger != MockRule::Trigger::kMessage || !rule.match) continue;
             if (rule.match->kind() == MockMatcher::Kind::kJson && !parsed) {
                 parsed = true;
-                if (!nestedDeeperThan(message.data, kMaxJsonDepth)) {
+                if (!jsonNestsDeeperThan(message.data, kMaxJsonDepth)) {
                     json value = json::parse(message.data, nullptr, false);
                     if (!value.is_discarded()) document = std::move(value);
                 }

@@ -473,29 +473,6 @@ struct JsonErrorFinder {
     }
 };
 
-bool nestsDeeperThan(std::string_view text, int limit) {
-    int depth = 0;
-    bool inString = false, escaped = false;
-    for (const char c : text) {
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                inString = false;
-            }
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
 std::size_t firstBadUtf8Byte(std::string_view text) {
     Utf8Validator validator;
     for (std::size_t i = 0; i < text.size(); ++i)
@@ -532,7 +509,7 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
         return {std::nullopt, "not UTF-8 at " +
                                   positionText(text, firstBadUtf8Byte(text), multiline) +
                                   " (JSON, and a text message, must be UTF-8)"};
-    if (nestsDeeperThan(text, kMaxNesting))
+    if (jsonNestsDeeperThan(text, kMaxNesting))
         return {std::nullopt, "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
     Json value = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!value.is_discarded()) return {std::move(value), {}};

@@ -32,6 +32,12 @@ std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes);
 // Bytes as lowercase hex digits, two a byte, with `separator` between bytes.
 std::string toHex(std::string_view bytes, std::string_view separator = {});
 
+// Whether brackets outside strings nest deeper than `limit` anywhere in `text`. Where the text
+// is JSON this is the parser's depth; past a syntax error the parser stops anyway. Checked
+// before nlohmann-json builds values, which are recursive to destroy and to walk. A scan rather
+// than nlohmann's parse callback, which took 1.2 s for 1 MiB (a plain parse: 36 ms).
+bool jsonNestsDeeperThan(std::string_view text, int limit);
+
 // RFC 4648 base64 with padding, as JSON Lines and HAR carry binary data.
 std::string toBase64(std::string_view bytes);
 // None for anything but canonical padded base64 (white space is not allowed either).
