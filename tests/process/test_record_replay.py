@@ -222,16 +222,17 @@ class RecordReplayTests(WsdemoTestCase):
 
     def gap_seen(self, pace):
         peer = frame_peer(self)
-        self.replay(self.paced_recording(500000), peer.url, 0, "--pace", pace)
+        self.replay(self.paced_recording(1000000), peer.url, 0, "--pace", pace)
         texts = {bytes.fromhex(r["hex"]).decode(): r["at"] for r in peer.reports()
                  if r["opcode"] == 1}
         return texts["b"] - texts["a"]
 
     def test_recorded_pace_keeps_the_gaps_and_fast_does_not(self):
-        self.assertGreaterEqual(self.gap_seen("recorded"), 0.5)
-        self.assertLess(self.gap_seen("2"), 0.45)
-        self.assertGreaterEqual(self.gap_seen("2"), 0.25)
-        self.assertLess(self.gap_seen("fast"), 0.1)
+        # A 1 s recorded gap; the upper bounds leave room for a loaded, sanitized machine.
+        self.assertGreaterEqual(self.gap_seen("recorded"), 1.0)
+        self.assertLess(self.gap_seen("2"), 0.9)
+        self.assertGreaterEqual(self.gap_seen("2"), 0.5)
+        self.assertLess(self.gap_seen("fast"), 0.3)
 
     def test_a_recording_with_nothing_to_replay_exits_2(self):
         path = self.dir / "empty.jsonl"
