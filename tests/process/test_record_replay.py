@@ -275,8 +275,10 @@ class RecordReplayTests(WsdemoTestCase):
         self.assertEqual(process.stdout.lines, ["tick"] * 3)
         ticks = [r["at"] for r in peer.reports() if r["opcode"] == 1]
         self.assertEqual(len(ticks), 3, peer.reports())
+        # The peer sees the gaps plus delivery jitter (a first write slower than the second
+        # made one 0.197 s): 0.18 s still tells an interval kept from none.
         for earlier, later in zip(ticks, ticks[1:]):
-            self.assertGreaterEqual(later - earlier, 0.2)
+            self.assertGreaterEqual(later - earlier, 0.18)
         for count in (1, 2, 3):
             self.assertSaid(process, f"timed message {count} of 3 sent")
         sent = [e for e in self.jsonl(path) if e["event"] == "message" and e["dir"] == "send"]
