@@ -45,9 +45,11 @@ bool App::onEvents(const std::vector<ChannelEvent>& events) {
         const auto wallTime =
             wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                              event.at - steadyStart_);
-        const bool timed = takeTimed(event);
+        const SentBy sentBy = takeSentBy(event);
+        const bool timed = sentBy == SentBy::kTimer;
         log_.add(event, wallTime, timed);
         recording_.onEvent(event, wallTime, timed);
+        if (sentBy == SentBy::kReplay) recording_.onStepWritten(event.connection, event.at);
         statsPanel_.onEvent(event);
         if (std::holds_alternative<MessageReceived>(event.what) ||
             std::holds_alternative<MessageSent>(event.what)) {
@@ -97,9 +99,15 @@ void App::onSendResult(SendResult result) {
 }
 
 void App::onMessageSendResult(SendResult result, bool timed) {
+    SentBy sentBy = timed ? SentBy::kTimer : SentBy::kComposer;
+    if (!resultsAwaited_.empty()) {
+        sentBy = resultsAwaited_.front();
+        resultsAwaited_.pop_front();
+    }
+    if (result == SendResult::kQueued) queuedBy_.push_back(sentBy);
+    if (sentBy == SentBy::kReplay) return recording_.onStepSendResult(result);
     composer_.onSendResult(result);
-    if (result == SendResult::kQueued) queuedTimed_.push_back(timed);
-    if (!timed || !timer_) return;
+    if (sentBy != SentBy::kTimer || !timer_) return;
     // A refusal (the queue full, the message too large) stops the timer; the composer says why.
     if (result == SendResult::kQueued)
         timer_->sent(timedSendAt_);
@@ -107,19 +115,19 @@ void App::onMessageSendResult(SendResult result, bool timed) {
         timer_->stop();
 }
 
-// Whether `event` is the MessageSent of a timed send: the channel writes messages in the order
+// Who sent the message of `event`, a MessageSent: the channel writes messages in the order
 // they were queued. Those it gave up on never come.
-bool App::takeTimed(const ChannelEvent& event) {
-    if (std::holds_alternative<MessageSent>(event.what) && !queuedTimed_.empty()) {
-        const bool timed = queuedTimed_.front();
-        queuedTimed_.pop_front();
-        return timed;
+App::SentBy App::takeSentBy(const ChannelEvent& event) {
+    if (std::holds_alternative<MessageSent>(event.what) && !queuedBy_.empty()) {
+        const SentBy sentBy = queuedBy_.front();
+        queuedBy_.pop_front();
+        return sentBy;
     }
     const auto* changed = std::get_if<StateChanged>(&event.what);
     if (changed && changed->status.state == ReadyState::kClosed &&
         changed->status.unsentMessages > 0)
-        queuedTimed_.clear();
-    return false;
+        queuedBy_.clear();
+    return SentBy::kComposer;
 }
 
 void App::addNotice(std::string notice) {
@@ -172,7 +180,14 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     runTimer(status.state == ReadyState::kOpen, now, actions);
     latestPanel_.draw(latest, received_);
     drawSplit(now, actions);
-    for (Action& send : recording_.takeDue(now)) actions.push_back(std::move(send));
+    resultsAwaited_.clear();
+    for (const Action& action : actions)
+        if (const auto* send = std::get_if<SendAction>(&action))
+            resultsAwaited_.push_back(send->timed ? SentBy::kTimer : SentBy::kComposer);
+    if (auto step = recording_.takeDue(now)) {
+        actions.push_back(std::move(*step));
+        resultsAwaited_.push_back(SentBy::kReplay);
+    }
     ImGui::End();
     return actions;
 }
@@ -324,7 +339,10 @@ void App::onRecordingRequest(RecordingRequest request, std::vector<Action>& acti
             connect = recording_.step(replay.url, replay.pace, settings_.connect);
         else
             recording_.stop();
-        if (connect) actions.push_back(std::move(*connect));
+        if (!connect) return;
+        actions.push_back(std::move(*connect));
+        if (const auto& skipped = recording_.replay()->skipped; !skipped.empty())
+            addNotice("Replay: " + describeSkipped(skipped));
     }
 }
 

@@ -77,8 +77,11 @@ public:
     const ShownRecording* shownRecording() { return recording_.shown(); }
 
 private:
+    // Who asked for a message to go: the composer, its timer, or a replay.
+    enum class SentBy { kComposer, kTimer, kReplay };
+
     bool isHousekeeping(const ChannelEvent& event);
-    bool takeTimed(const ChannelEvent& event);
+    SentBy takeSentBy(const ChannelEvent& event);
     void runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions);
     void handleShortcuts();
     void drawNotices();
@@ -95,7 +98,10 @@ private:
     bool sideTabRestored_ = false;               // The remembered side tab was selected at start.
     std::optional<PendingReconnect> reconnect_;  // Until the next attempt starts.
     std::uint64_t received_ = 0;
-    std::deque<bool> queuedTimed_;      // Per message queued and not sent yet: the timer's?
+    std::deque<SentBy> queuedBy_;  // Per message queued and not sent yet.
+    // Per SendAction of the last frame whose result has not come yet (the window loop carries
+    // them out in order).
+    std::deque<SentBy> resultsAwaited_;
     std::optional<TimedSender> timer_;  // The composer's, once started.
     Message::Type timerType_ = Message::Type::kText;
     SteadyClock::time_point timedSendAt_{};  // Of the timer's last SendAction.

@@ -1,7 +1,6 @@
 #include "recording_session.h"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace wsdemo {
@@ -47,35 +46,6 @@ std::optional<ChannelEvent> asChannelEvent(const RecordedEvent& event) {
             break;
     }
     return result;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-// The recorded request's subprotocols and headers in place of the settings', keeping only what
-// the channel accepts (a browser's HAR lists Host, Upgrade, Sec-WebSocket-Key... too).
-ConnectOptions replayOptions(const RecordedConnection& request, ConnectOptions options) {
-    if (!request.subprotocols.empty()) {
-        options.subprotocols.clear();
-        for (const std::string& name : request.subprotocols)
-            if (checkSubprotocol(name).empty()) options.subprotocols.push_back(name);
-    }
-    if (!request.headers.empty()) {
-        options.headers.clear();
-        for (const Header& header : request.headers) {
-            if (equalsIgnoringCase(header.name, "Origin")) {
-                options.origin = header.value;
-            } else if (auto parsed = parseHeader(header.name + ": " + header.value);
-                       std::holds_alternative<Header>(parsed)) {
-                options.headers.push_back(std::get<Header>(std::move(parsed)));
-            }
-        }
-    }
-    return options;
 }
 
 }  // namespace
@@ -136,13 +106,15 @@ void RecordingSession::show(std::string path, RecordingRead read) {
 std::optional<Action> RecordingSession::startReplay(std::string url, ReplayPace pace, bool stepwise,
                                                     ConnectOptions base) {
     if (!shown_ || !shown_->script) return std::nullopt;
-    ConnectOptions options = replayOptions(shown_->script->request, std::move(base));
+    std::vector<std::string> skipped;
+    ConnectOptions options = replayOptions(shown_->script->request, std::move(base), skipped);
     replay_.emplace(Replay{ReplayRun(*shown_->script, pace, stepwise, limits_),
                            lastConnection_,
                            std::nullopt,
-                           0,
+                           std::nullopt,
                            false,
-                           {}});
+                           {},
+                           std::move(skipped)});
     return ReplayConnectAction{std::move(url), std::move(options)};
 }
 
@@ -151,7 +123,7 @@ std::optional<Action> RecordingSession::step(std::string url, ReplayPace pace,
     std::optional<Action> connect;
     if (!replay_ || !replay_->run.stepwise() || !replay_->ended.empty() || replay_->over)
         connect = startReplay(std::move(url), pace, true, std::move(base));
-    if (replay_) ++replay_->stepsAsked;
+    if (replay_) replay_->run.next();
     return connect;
 }
 
@@ -159,26 +131,30 @@ void RecordingSession::stop() {
     if (replay_ && replay_->ended.empty()) replay_->ended = "stopped";
 }
 
-std::vector<Action> RecordingSession::takeDue(SteadyClock::time_point now) {
-    std::vector<Action> sends;
-    if (!replay_ || !replay_->ended.empty()) return sends;
-    ReplayRun& run = replay_->run;
-    const auto send = [&sends](const MessagePtr& message) {
-        sends.push_back(SendAction{message->type, message->data});
-    };
-    for (const MessagePtr& message : run.due(now)) send(message);
-    for (; replay_->stepsAsked > 0 && run.started(); --replay_->stepsAsked)
-        if (MessagePtr message = run.next(now)) send(message);
-    replay_->over = run.over(now);
-    return sends;
+std::optional<Action> RecordingSession::takeDue(SteadyClock::time_point now) {
+    if (!replay_ || !replay_->ended.empty() || replay_->stepSentAt) return std::nullopt;
+    replay_->over = replay_->run.over(now);
+    const MessagePtr message = replay_->run.due(now);
+    if (!message) return std::nullopt;
+    replay_->stepSentAt = now;
+    return SendAction{message->type, message->data};
+}
+
+void RecordingSession::onStepSendResult(SendResult result) {
+    if (!replay_ || !replay_->stepSentAt) return;
+    replay_->run.onSendResult(result, *replay_->stepSentAt);
+    replay_->stepSentAt.reset();
+}
+
+void RecordingSession::onStepWritten(uint64_t connection, SteadyClock::time_point at) {
+    if (replay_ && replay_->connection == connection) replay_->run.written(at);
 }
 
 std::optional<SteadyClock::time_point> RecordingSession::nextTick() const {
-    if (!replay_ || !replay_->ended.empty() || replay_->over) return std::nullopt;
-    const auto due = replay_->run.nextDue();
-    const auto quiet = replay_->run.quietDeadline();
-    if (due && quiet) return std::min(*due, *quiet);
-    return due ? due : quiet;
+    // A step's send result comes with the actions of the frame that gave it out.
+    if (!replay_ || !replay_->ended.empty() || replay_->over || replay_->stepSentAt)
+        return std::nullopt;
+    return replay_->run.nextWake();
 }
 
 }  // namespace wsdemo

@@ -33,11 +33,12 @@ struct Replay {
     ReplayRun run;
     uint64_t afterConnection = 0;        // Connections up to this one are not the replay's.
     std::optional<uint64_t> connection;  // Once open.
-    std::size_t stepsAsked = 0;          // Step presses not yet sent (stepwise).
-    bool over = false;                   // A frame saw run.over(): nothing more to wait for.
+    // A step handed out as a SendAction at this time; its send result not in yet.
+    std::optional<SteadyClock::time_point> stepSentAt;
+    bool over = false;  // A frame saw run.over(): nothing more to wait for.
     std::string ended;  // Why it ended before its time: "stopped", "the connection closed".
+    std::vector<std::string> skipped;  // Of the recorded request: not sent (replayOptions).
 };
-
 class RecordingSession {
 public:
     explicit RecordingSession(RecordingLimits limits) : recorder_(limits), limits_(limits) {}
@@ -57,15 +58,21 @@ public:
     ShownRecording* shown() { return shown_ ? &*shown_ : nullptr; }
 
     // Connects for a replay of the shown recording to `url` (none when nothing can be
-    // replayed): the options are `base` with the recording's subprotocols and headers.
+    // replayed), with replayOptions(): the Settings tab's subprotocols and headers, when it has
+    // any, are sent in place of the recorded ones, as --headless does with the command line's.
     std::optional<Action> startReplay(std::string url, ReplayPace pace, bool stepwise,
                                       ConnectOptions base);
     // Stepwise: send the next message, connecting first for a stepwise replay when none is
     // under way (then the action to carry out).
     std::optional<Action> step(std::string url, ReplayPace pace, ConnectOptions base);
     void stop();  // Sends no more; the connection stays.
-    // The sends due by `now` (SendActions), in order.
-    std::vector<Action> takeDue(SteadyClock::time_point now);
+    // The replay's step due by `now`, one at a time: the next is due once the channel's answer
+    // to this one came (onStepSendResult), so that a full queue never reorders steps.
+    std::optional<Action> takeDue(SteadyClock::time_point now);
+    // What the channel said to the last step takeDue() gave out.
+    void onStepSendResult(SendResult result);
+    // The MessageSent of a step on `connection` (the App knows whose each queued message is).
+    void onStepWritten(uint64_t connection, SteadyClock::time_point at);
     // When takeDue() next has news (a send due, or the replay over).
     std::optional<SteadyClock::time_point> nextTick() const;
     Replay* replay() { return replay_ ? &*replay_ : nullptr; }

@@ -1,11 +1,13 @@
 // One replay of a recorded connection, as a model with no clock and no channel of its own: the
-// caller says what time it is, sends what is due, and passes on what the server answers. The
-// window drives it from its frames; tests with a fake clock.
+// caller says what time it is, sends the step that is due, and passes on what the channel said
+// to it, when it was written, and what the server answered. --headless (runReplay) and the
+// window (RecordingSession) drive it; tests with a fake clock.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "wsdemo/channel.h"
@@ -16,60 +18,92 @@ namespace wsdemo {
 
 class ReplayRun {
 public:
-    // After the last send (and every reply since), how long the server may stay silent before
-    // the replay is over, when fewer replies came than were recorded.
-    static constexpr std::chrono::seconds kQuietTime{2};
+    // After the last step was written, the replies are waited for until as many came as were
+    // recorded, or none came for kSilence (since that write or the last reply), or kMaxWait
+    // passed since that write.
+    static constexpr std::chrono::milliseconds kSilence{2000};
+    static constexpr std::chrono::milliseconds kMaxWait{30000};
+    // A step the send queue had no room for is tried again this much later.
+    static constexpr std::chrono::milliseconds kRetryAfterFullQueue{10};
 
-    // `stepwise`: nothing is due by time; next() sends one step at a time. Replies beyond
-    // `limits` (counted in messages and bytes) are not kept for the comparison.
+    // `stepwise`: nothing is due by time; each next() lets one step go. Replies beyond
+    // `limits` (in messages and bytes) are counted but not kept for the comparison.
     ReplayRun(ReplayScript script, ReplayPace pace, bool stepwise, RecordingLimits limits = {});
 
-    // The connection is open: the steps' times count from now. Once.
+    // The connection opened. Step 0 is due dueAt(0) later; step i its paced gap
+    // (dueAt(i) - dueAt(i - 1)) after step i - 1 was written, so that no gap is shorter than
+    // paced whatever the writes cost (a replay is a regression test). A gap of zero
+    // (--pace fast) waits for nothing. Once.
     void start(SteadyClock::time_point now);
     bool started() const { return startedAt_.has_value(); }
     bool stepwise() const { return stepwise_; }
 
-    // The messages due by `now` and not yet given out, in order (none before start() or when
-    // stepwise). Each is given out once: the caller sends them.
-    std::vector<MessagePtr> due(SteadyClock::time_point now);
-    // Stepwise: the next step, if any is left (after start()).
-    MessagePtr next(SteadyClock::time_point now);
-    // When the next step is due by time; none when stepwise, not started or all were sent.
-    std::optional<SteadyClock::time_point> nextDue() const;
-    // Once every step was sent and fewer replies came than recorded: when the silence will
-    // have lasted kQuietTime (over() turns true then, if nothing comes).
-    std::optional<SteadyClock::time_point> quietDeadline() const;
-
+    // Stepwise: one more step may go (asked before start(), it goes once started).
+    void next() { ++stepsAllowed_; }
+    // The next step's message when it is due at `now`, else null. The caller sends it and
+    // passes on the channel's answer with onSendResult() before asking again.
+    MessagePtr due(SteadyClock::time_point now) const;
+    // kQueued: the step is done and its write awaited; kQueueFull: the same step is due again
+    // kRetryAfterFullQueue later; anything else: the step is refused for good and skipped.
+    void onSendResult(SendResult result, SteadyClock::time_point now);
+    void written(SteadyClock::time_point now);  // The MessageSent of a step.
     // A message the server sent on the replay's connection.
-    void onReceived(const MessagePtr& message, SteadyClock::time_point now);
-    // Every step sent, and as many replies came as were recorded or the server stayed silent
-    // for kQuietTime.
-    bool over(SteadyClock::time_point now) const;
+    void onReceived(const MessagePtr& reply, SteadyClock::time_point now);
 
-    std::size_t sent() const { return sent_; }
+    // Every step was sent (or refused) and written, and the replies are in, or waiting for them
+    // is over.
+    bool over(SteadyClock::time_point now) const;
+    // When due() or over() will change with no event meanwhile; none when only an event (a
+    // write, a reply, next()) can change them, or when it is over by its replies.
+    std::optional<SteadyClock::time_point> nextWake() const;
+
+    std::size_t sent() const { return accepted_; }  // Steps the channel took.
+    std::size_t refused() const { return stepsDone_ - accepted_; }
     std::size_t total() const { return script_.sends.size(); }
     std::size_t received() const { return received_.size() + repliesNotKept_; }
     std::size_t repliesNotKept() const { return repliesNotKept_; }
     const ReplayScript& script() const { return script_; }
-    // The recorded replies against those received so far (compareReplies), worked out again
-    // only when a reply came since the last call.
+    // The recorded replies against those kept so far (compareReplies), worked out again only
+    // when a reply came since the last call.
     const std::vector<ComparedReply>& comparison();
 
 private:
-    MessagePtr take(SteadyClock::time_point now);
+    bool allStepsDone() const { return stepsDone_ == total(); }
+    bool allWritten() const { return allStepsDone() && written_ == accepted_; }
+    bool allRepliesIn() const { return received() >= script_.replies.size(); }
+    std::chrono::microseconds gapBefore(std::size_t step) const;
+    // When the next step is due; none while it waits for the previous write or for next().
+    std::optional<SteadyClock::time_point> nextDueAt() const;
 
-    ReplayScript script_;
-    ReplayPace pace_;
-    bool stepwise_;
-    RecordingLimits limits_;
+    const ReplayScript script_;
+    const ReplayPace pace_;
+    const bool stepwise_;
+    const RecordingLimits limits_;
     std::optional<SteadyClock::time_point> startedAt_;
-    SteadyClock::time_point lastActivity_{};  // The last send, or a reply after it.
-    std::size_t sent_ = 0;
+    std::size_t stepsAllowed_ = 0;  // Stepwise: next() calls.
+    std::size_t stepsDone_ = 0;     // Sent or refused: the next step to send.
+    std::size_t accepted_ = 0;      // Steps the channel took.
+    std::size_t written_ = 0;       // Of those, written to the socket.
+    // When step stepsDone_ - 1 was written (or refused): the next gap counts from then.
+    SteadyClock::time_point previousStepAt_{};
+    std::optional<SteadyClock::time_point> retryAt_;  // After a full send queue.
+    std::optional<SteadyClock::time_point> lastReplyAt_;
     std::vector<MessagePtr> received_;
     std::size_t receivedBytes_ = 0;
     std::size_t repliesNotKept_ = 0;
     std::vector<ComparedReply> comparison_;
     bool comparisonStale_ = true;
 };
+
+// The options a replay connects with: `base` (the command line's or the Settings tab's) with
+// the recorded request's subprotocols, headers and Origin in place of its own, unless it has
+// its own: subprotocols given win over the recorded ones, and headers or an Origin given win
+// over the recorded headers and Origin. Recorded headers parseHeader() refuses (a browser's
+// HAR lists Host, Upgrade, Sec-WebSocket-Key... too) and subprotocols or an Origin the channel
+// would refuse are left out, and named in `skipped`.
+ConnectOptions replayOptions(const RecordedConnection& request, ConnectOptions base,
+                             std::vector<std::string>& skipped);
+// "recorded but not sent again (the handshake owns them, or they are invalid): Host, Upgrade".
+std::string describeSkipped(const std::vector<std::string>& skipped);
 
 }  // namespace wsdemo

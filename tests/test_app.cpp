@@ -212,6 +212,11 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
     CHECK(connect->options.subprotocols == std::vector<std::string>{"chat"});
     screen.actions.clear();
 
+    // What the window loop does with a step: the channel takes it, then writes it.
+    const auto sendStep = [&screen](SteadyClock::time_point writtenAt) {
+        screen.app.onMessageSendResult(SendResult::kQueued, false);
+        screen.app.onEvents({ChannelEvent{writtenAt, 1, MessageSent{textMessage("step")}}});
+    };
     const auto t0 = SteadyClock::now();
     CHECK_FALSE(screen.app.nextTick(t0));  // Nothing is due before the connection opens.
     screen.app.onEvents({opened(t0, 1)});
@@ -219,20 +224,25 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
     screen.now = t0;
     screen.frame();
     CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a"});
-    CHECK(screen.app.nextTick(t0) == t0 + 100ms);
-    screen.now = t0 + 50ms;
+    CHECK_FALSE(screen.app.nextTick(t0));  // One step at a time: the channel's answer first.
+    sendStep(t0 + 20ms);
+    CHECK(screen.app.nextTick(t0) == t0 + 120ms);  // The recorded 100 ms after "a" was written.
+    screen.now = t0 + 119ms;
     screen.frame();
     CHECK(sentTexts(screen.actions).size() == 1);
-    screen.now = t0 + 100ms;
+    screen.now = t0 + 120ms;
     screen.frame();
     CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a", "b"});
+    sendStep(t0 + 120ms);
+    screen.now = t0 + 1300ms;  // The rate settled.
+    screen.frame();
     // All sent, the reply still to come: a frame when the wait for it ends.
-    CHECK(screen.app.nextTick(t0 + 100ms) == t0 + 100ms + ReplayRun::kQuietTime);
-    screen.app.onEvents({ChannelEvent{t0 + 200ms, 1, MessageReceived{textMessage("A")}}});
-    screen.now = t0 + 200ms;
+    CHECK(screen.app.nextTick(screen.now) == t0 + 120ms + ReplayRun::kSilence);
+    screen.app.onEvents({ChannelEvent{t0 + 1400ms, 1, MessageReceived{textMessage("A")}}});
+    screen.now = t0 + 1400ms;
     screen.frame();
     CHECK(screen.value("comparison") == "1 same, 0 different, 0 missing, 0 extra");
-    screen.now = t0 + 1500ms;  // The rate settled: nothing is left to tick for.
+    screen.now = t0 + 2600ms;  // The rate settled again: nothing is left to tick for.
     screen.frame();
     CHECK_FALSE(screen.app.nextTick(screen.now));
 }
