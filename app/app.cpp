@@ -42,9 +42,7 @@ App::App(Settings settings, std::string initialUrl)
 bool App::onEvents(const std::vector<ChannelEvent>& events) {
     bool worthAFrame = false;
     for (const ChannelEvent& event : events) {
-        const auto wallTime =
-            wallStart_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                             event.at - steadyStart_);
+        const auto wallTime = wallTimeOf_(event.at);
         const SentBy sentBy = takeSentBy(event);
         const bool timed = sentBy == SentBy::kTimer;
         log_.add(event, wallTime, timed);

@@ -108,9 +108,7 @@ private:
     bool keepalivePongDue_ = false;  // A keepalive ping went out; its pong is housekeeping too.
     SteadyClock::time_point lastTrafficAt_{};  // Of the last message either way.
     bool rateSettledDrawn_ = true;             // A frame drew the rate after traffic stopped.
-    // Tracks SystemClock against the steady clock the events are stamped with.
-    const std::chrono::system_clock::time_point wallStart_ = std::chrono::system_clock::now();
-    const SteadyClock::time_point steadyStart_ = SteadyClock::now();
+    const WallClockMapping wallTimeOf_;        // For the log's and the recording's times.
 
     MessageLog log_;
     ConnectionBar connectionBar_;

@@ -20,7 +20,7 @@ void HeadlessRecording::willConnect(const std::string& url, const ConnectOptions
 void HeadlessRecording::add(const ChannelEvent& event, bool timed) {
     if (failed_) return;
     const std::size_t before = recorder_.events().size();
-    recorder_.add(event, WallClock::now(), timed);
+    recorder_.add(event, wallTimeOf_(event.at), timed);
     if (format_ == RecordingFormat::kHar) {
         if (recorder_.cutShort() && !std::exchange(cutShortSaid_, true))
             say(path_ + ": the recording stopped at its limit of " +

@@ -30,6 +30,7 @@ private:
     const RecordingFormat format_;
     // Turns ChannelEvents into RecordedEvents (and, for HAR, keeps them, within its limits).
     Recorder recorder_;
+    const WallClockMapping wallTimeOf_;
     JsonLinesWriter writer_;
     bool failed_ = false;  // Said; nothing more is written.
     bool cutShortSaid_ = false;

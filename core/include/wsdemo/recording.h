@@ -34,6 +34,20 @@ namespace wsdemo {
 
 using WallClock = std::chrono::system_clock;
 
+// Wall-clock times for the channel's steady-clock stamps (ChannelEvent::at), through one offset
+// taken when it is made: recorded times keep the events' order and spacing, however late they
+// are drained.
+class WallClockMapping {
+public:
+    WallClock::time_point operator()(SteadyClock::time_point at) const {
+        return wall_ + std::chrono::duration_cast<WallClock::duration>(at - steady_);
+    }
+
+private:
+    const WallClock::time_point wall_ = WallClock::now();
+    const SteadyClock::time_point steady_ = SteadyClock::now();
+};
+
 // What a connection started with, recorded once it opened.
 struct RecordedConnection {
     std::string url;
@@ -58,7 +72,7 @@ struct RecordedEvent {
     MessagePtr message;      // kMessage: shared with the channel and the log, never copied.
     std::string payload;     // kPing, kPong: the payload. kClose: the reason.
     uint16_t closeCode = 0;  // kClose: the code (1006 when no close frame ended it).
-    bool timed = false;  // kMessage sent by a timer (timed messages).
+    bool timed = false;      // kMessage sent by a timer (timed messages).
     std::shared_ptr<const RecordedConnection> opened;  // kOpen.
 };
 
