@@ -404,7 +404,7 @@ TEST_CASE(
     // stats() counts every connection: the flooder's bound, and the other client's one echo.
     CHECK(peakPendingBytes <= options.maxMessageBytes + kPendingEchoOverhead + kStillServed.size() +
                                   kPendingEchoOverhead);
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(WSDEMO_UNDER_ASAN)
     // AddressSanitizer keeps freed blocks in quarantine (256 MB by default): RSS then measures
     // it, not us. The pending bound above holds in every build.
     CHECK(residentGrowth < (64u << 20));
