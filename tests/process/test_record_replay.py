@@ -228,8 +228,10 @@ class RecordReplayTests(WsdemoTestCase):
         return texts["b"] - texts["a"]
 
     def test_recorded_pace_keeps_the_gaps_and_fast_does_not(self):
-        # A 1 s recorded gap; the upper bounds leave room for a loaded, sanitized machine.
-        self.assertGreaterEqual(self.gap_seen("recorded"), 1.0)
+        # A 1 s recorded gap. The peer stamps each arrival in Python, whose own scheduling can
+        # move either stamp by a few ms (CI saw 0.9987 s), hence 0.95; the upper bounds leave
+        # room for a loaded, sanitized machine.
+        self.assertGreaterEqual(self.gap_seen("recorded"), 0.95)
         self.assertLess(self.gap_seen("2"), 0.9)
         self.assertGreaterEqual(self.gap_seen("2"), 0.5)
         self.assertLess(self.gap_seen("fast"), 0.3)
