@@ -344,6 +344,10 @@ void App::onRecordingRequest(RecordingRequest request, std::vector<Action>& acti
     }
 }
 
+void App::onRecordingSaving(const std::string& path, std::size_t events) {
+    recordingPanel_.setStatus("Saving " + std::to_string(events) + " events to " + path, false);
+}
+
 void App::onRecordingSaved(const std::string& path, std::size_t events, const std::string& error) {
     if (!error.empty()) return recordingPanel_.setStatus(error, true);
     std::string status = "Saved " + std::to_string(events) + " events to " + path;

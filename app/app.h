@@ -69,6 +69,7 @@ public:
     std::vector<RecordedEvent> recordingToSave(SaveRecordingAction::Scope scope) const {
         return recording_.toSave(scope);
     }
+    void onRecordingSaving(const std::string& path, std::size_t events);  // Written meanwhile.
     void onRecordingSaved(const std::string& path, std::size_t events, const std::string& error);
     void onRecordingOpenFailed(const std::string& error);  // The error names the file.
     // A recording file's events in the log and the inspector, read-only, until "Back to live";

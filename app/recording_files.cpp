@@ -5,28 +5,55 @@
 
 namespace wsdemo {
 
-void RecordingOpener::finish() {
+void RecordingFiles::finish() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool RecordingOpener::start(std::string path, RecordingLimits limits, std::function<void()> done) {
+std::string RecordingFiles::underWay() const {
+    return busy() ? verb_ + " " + path_ : "";
+}
+
+bool RecordingFiles::open(std::string path, RecordingLimits limits, std::function<void()> done) {
+    return start(
+        "reading", std::move(path),
+        [limits](const std::string& file) -> Done {
+            return Opened{file, readRecordingFile(file, limits)};
+        },
+        std::move(done));
+}
+
+bool RecordingFiles::save(std::string path, std::vector<RecordedEvent> events,
+                          std::string creatorVersion, std::function<void()> done) {
+    return start(
+        "saving", std::move(path),
+        [events = std::move(events),
+         creatorVersion = std::move(creatorVersion)](const std::string& file) -> Done {
+            return Saved{file, events.size(), writeRecording(file, events, creatorVersion)};
+        },
+        std::move(done));
+}
+
+bool RecordingFiles::start(std::string verb, std::string path,
+                           std::function<Done(const std::string&)> job,
+                           std::function<void()> done) {
     if (busy()) return false;
+    verb_ = std::move(verb);
     path_ = std::move(path);
-    std::promise<Result> result;
-    reading_ = result.get_future();
-    thread_ = std::thread(
-        [path = path_, limits, done = std::move(done), result = std::move(result)]() mutable {
-            result.set_value(readRecordingFile(path, limits));
-            done();
-        });
+    std::promise<Done> outcome;
+    job_ = outcome.get_future();
+    thread_ = std::thread([path = path_, job = std::move(job), done = std::move(done),
+                           outcome = std::move(outcome)]() mutable {
+        outcome.set_value(job(path));
+        done();
+    });
     return true;
 }
 
-std::optional<std::pair<std::string, RecordingOpener::Result>> RecordingOpener::take() {
-    if (!busy() || reading_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+std::optional<RecordingFiles::Done> RecordingFiles::take() {
+    if (!busy() || job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
         return std::nullopt;
     thread_.join();  // It is only calling done() by now.
-    return std::pair{path_, reading_.get()};
+    return job_.get();
 }
 
 }  // namespace wsdemo

@@ -1,40 +1,58 @@
-// Recording files for the window: a file opened on a thread of its own (one can be hundreds of
-// megabytes), picked up by the window loop once read.
+// Recording files for the window, read or written on a thread of their own: a file opened can be
+// hundreds of megabytes, and a save ends with fsync. The window loop picks up what is done.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <future>
 #include <optional>
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "wsdemo/recording.h"
 
 namespace wsdemo {
 
-class RecordingOpener {
+class RecordingFiles {
 public:
-    using Result = std::variant<RecordingRead, std::string>;  // readRecordingFile's.
+    struct Opened {
+        std::string path;
+        std::variant<RecordingRead, std::string> read;  // readRecordingFile's.
+    };
+    struct Saved {
+        std::string path;
+        std::size_t events = 0;
+        std::string error;  // writeRecording's; empty once saved.
+    };
+    using Done = std::variant<Opened, Saved>;
 
-    RecordingOpener() = default;
-    ~RecordingOpener() { finish(); }  // Bounded: a file of at most 512 MiB.
-    RecordingOpener(const RecordingOpener&) = delete;
-    RecordingOpener& operator=(const RecordingOpener&) = delete;
+    RecordingFiles() = default;
+    ~RecordingFiles() { finish(); }  // Bounded: a file of at most 512 MiB either way.
+    RecordingFiles(const RecordingFiles&) = delete;
+    RecordingFiles& operator=(const RecordingFiles&) = delete;
 
-    // Starts reading `path`; `done` is called on the reading thread once take() has it (e.g.
-    // to wake the loop). False, and nothing started, while another file is still being read.
-    bool start(std::string path, RecordingLimits limits, std::function<void()> done);
-    // The file read, once finished: its path and what was read or why not.
-    std::optional<std::pair<std::string, Result>> take();
-    // Waits for a read under way, if any (before the loop `done` wakes goes away).
+    // Each starts its job and calls `done` on the job's thread once take() has it (e.g. to wake
+    // the loop). False, and nothing started, while another job is under way: see underWay().
+    bool open(std::string path, RecordingLimits limits, std::function<void()> done);
+    bool save(std::string path, std::vector<RecordedEvent> events, std::string creatorVersion,
+              std::function<void()> done);
+    // The job's outcome, once finished.
+    std::optional<Done> take();
+    // Waits for a job under way, if any (before the loop `done` wakes goes away).
     void finish();
-    bool busy() const { return reading_.valid(); }
-    const std::string& path() const { return path_; }
+    bool busy() const { return job_.valid(); }
+    // What is under way, e.g. "reading /tmp/a.har"; empty when idle.
+    std::string underWay() const;
 
 private:
+    bool start(std::string verb, std::string path, std::function<Done(const std::string&)> job,
+               std::function<void()> done);
+
+    std::string verb_;
     std::string path_;
-    std::future<Result> reading_;
+    std::future<Done> job_;
     std::thread thread_;
 };
 

@@ -255,7 +255,7 @@ struct Session {
     App& app;
     std::unique_ptr<EchoServer>& echoServer;
     WakeLatch& wake;
-    RecordingOpener& opener;
+    RecordingFiles& files;
     std::shared_ptr<const MockRules> mockRules;  // The Mock panel's, for any echo server.
 
     void connect(const std::string& url, const ConnectOptions& options) {
@@ -303,32 +303,40 @@ struct Session {
         if (echoServer) echoServer->setRules(mockRules);
     }
 
-    // Record tab: a save is small (bounded by the log's limits) and done here; a file opened
-    // is read on a thread, then shown by takeOpened().
+    // Record tab: files are read and written on a thread of their own (see RecordingFiles),
+    // and what is done is shown by takeFileDone().
     void handle(SaveRecordingAction request) {
-        const std::vector<RecordedEvent> events = app.recordingToSave(request.scope);
-        app.onRecordingSaved(request.path, events.size(),
-                             writeRecording(request.path, events, WSDEMO_VERSION));
+        std::vector<RecordedEvent> events = app.recordingToSave(request.scope);
+        const std::size_t count = events.size();
+        if (files.save(request.path, std::move(events), WSDEMO_VERSION, [this] { wake.notify(); }))
+            app.onRecordingSaving(request.path, count);
+        else
+            app.onRecordingSaved(request.path, 0, "Not saved: still " + files.underWay());
     }
     void handle(OpenRecordingAction request) {
         const Settings& settings = app.settings();
-        if (!opener.start(std::move(request.path),
-                          RecordingLimits{settings.log.maxRows, settings.log.maxBytes},
-                          [this] { wake.notify(); }))
-            app.onRecordingOpenFailed("still reading " + opener.path());
+        if (!files.open(std::move(request.path),
+                        RecordingLimits{settings.log.maxRows, settings.log.maxBytes},
+                        [this] { wake.notify(); }))
+            app.onRecordingOpenFailed("still " + files.underWay());
     }
     void handle(ReplayConnectAction request) { connect(request.url, request.options); }
-    // True when a file finished reading: it is news for a frame.
-    bool takeOpened(FontManager& fonts) {
-        auto opened = opener.take();
-        if (!opened) return false;
-        if (auto* read = std::get_if<RecordingRead>(&opened->second)) {
+    // True when a file was read or written: it is news for a frame.
+    bool takeFileDone(FontManager& fonts) {
+        auto done = files.take();
+        if (!done) return false;
+        if (auto* saved = std::get_if<RecordingFiles::Saved>(&*done)) {
+            app.onRecordingSaved(saved->path, saved->events, saved->error);
+            return true;
+        }
+        auto& opened = std::get<RecordingFiles::Opened>(*done);
+        if (auto* read = std::get_if<RecordingRead>(&opened.read)) {
             for (const RecordedEvent& event : read->events)
                 if (event.message && event.message->type == Message::Type::kText)
                     fonts.noteText(event.message->data);
-            app.showRecording(opened->first, std::move(*read));
+            app.showRecording(opened.path, std::move(*read));
         } else {
-            app.onRecordingOpenFailed(std::get<std::string>(opened->second));
+            app.onRecordingOpenFailed(std::get<std::string>(opened.read));
         }
         return true;
     }
@@ -504,11 +512,11 @@ int runWindow(const CommandLine& command) {
     ChannelLimits limits;
     limits.closeTimeout = kCloseTimeout;
     auto channel = std::make_unique<Channel>([&wake] { wake.notify(); }, limits);
-    RecordingOpener opener;  // Its reads wake the loop through `wake`.
+    RecordingFiles files;  // Its jobs wake the loop through `wake`.
     App app(std::move(loaded.settings), target->url);
     if (!loaded.problem.empty()) app.addNotice(loaded.problem);
     if (!fonts->problem().empty()) app.addNotice(fonts->problem());
-    Session session{command, *channel, app, target->embeddedServer, wake, opener, mockRules};
+    Session session{command, *channel, app, target->embeddedServer, wake, files, mockRules};
     // A URL on the command line connects with the command line's options, as --headless
     // does; the echo server with the options the settings remember.
     session.connect(target->url, command.url ? channelOptions(command) : app.settings().connect);
@@ -528,7 +536,7 @@ int runWindow(const CommandLine& command) {
         const auto tick = app.nextTick(drawStart);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        const bool news = takeNews(*channel, app, *fonts, received) | session.takeOpened(*fonts);
+        const bool news = takeNews(*channel, app, *fonts, received) | session.takeFileDone(*fonts);
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
@@ -573,7 +581,7 @@ int runWindow(const CommandLine& command) {
         widgetMapFile.update();
     }
     fonts->finishBuild(/*wait=*/true);  // A build under way wakes the loop through `wake`.
-    opener.finish();
+    files.finish();
     if (command.stats)
         std::fputs(stats.report(Clock::now(), received, wake.posts()).c_str(), stderr);
 

@@ -181,6 +181,20 @@ TEST_CASE("every event is recorded, Save takes the last connection's or all", "[
     CHECK(last[1].message->data == "2");
 }
 
+TEST_CASE("a save under way is said on the Record tab, then what became of it", "[app][record]") {
+    AppScreen screen;
+    screen.click("Record");
+    screen.app.onRecordingSaving("/tmp/log.har", 3);
+    screen.frame();
+    CHECK(screen.value("record status") == "Saving 3 events to /tmp/log.har");
+    screen.app.onRecordingSaved("/tmp/log.har", 3, "");
+    screen.frame();
+    CHECK(screen.value("record status") == "Saved 3 events to /tmp/log.har");
+    screen.app.onRecordingSaved("/tmp/x.har", 0, "Not saved: still reading /tmp/big.har");
+    screen.frame();
+    CHECK(screen.value("record status") == "Not saved: still reading /tmp/big.har");
+}
+
 TEST_CASE("a recording shown takes the log's place until Back to live", "[app][record]") {
     AppScreen screen;
     screen.app.onEvents({received("live")});
