@@ -8,6 +8,7 @@
 
 #include "font_roles.h"
 #include "hex_dump.h"
+#include "local_time.h"
 #include "widget_map.h"
 
 namespace wsdemo {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "font_roles.h"
+#include "local_time.h"
 #include "widget_map.h"
 #include "wsdemo/text.h"
 

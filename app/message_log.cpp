@@ -1,7 +1,6 @@
 #include "message_log.h"
 
 #include <cstdio>
-#include <ctime>
 #include <type_traits>
 #include <utility>
 
@@ -118,18 +117,6 @@ std::string LogEntry::summary() const {
 
 std::string_view LogEntry::text() const {
     return type == LogType::kBinary ? std::string_view() : std::string_view(message->data);
-}
-
-std::string timeOfDay(std::chrono::system_clock::time_point time) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()) % 1000;
-    char text[16];
-    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%03d", local.tm_hour, local.tm_min,
-                  local.tm_sec, static_cast<int>((millis.count() + 1000) % 1000));
-    return text;
 }
 
 void MessageLog::setLimits(LogLimits limits) {

@@ -46,9 +46,6 @@ struct LogEntry {
     std::string_view text() const;
 };
 
-// "14:03:07.042": a row's time as the log shows it, local time.
-std::string timeOfDay(std::chrono::system_clock::time_point time);
-
 class MessageLog {
 public:
     explicit MessageLog(LogLimits limits = {}) : limits_(limits) {}

@@ -4,11 +4,12 @@
 #include <imgui_stdlib.h>
 
 #include <array>
+#include <chrono>
 #include <cstdlib>
-#include <ctime>
 
 #include "font_roles.h"
 #include "fonts.h"
+#include "local_time.h"
 #include "theme.h"
 #include "widget_map.h"
 #include "wsdemo/text.h"
@@ -87,11 +88,7 @@ bool button(const char* label, bool enabled = true) {
 }  // namespace
 
 std::string defaultRecordingPath() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char name[40];
-    std::strftime(name, sizeof name, "wsdemo-%Y%m%d-%H%M%S.jsonl", &local);
+    const std::string name = "wsdemo-" + fileNameStamp(std::chrono::system_clock::now()) + ".jsonl";
     const char* home = std::getenv("HOME");
     return home && *home ? std::string(home) + "/" + name : name;
 }

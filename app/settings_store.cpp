@@ -7,16 +7,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "local_time.h"
 #include "wsdemo/mock_rules.h"
 #include "wsdemo/text.h"
 
@@ -126,15 +127,6 @@ bool writeAll(int fd, const std::string& data) {
 }
 
 // "20261128-201500", local time: when the bad file was found.
-std::string timestamp() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
-    return text;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Settings to JSON.
 
@@ -511,7 +503,8 @@ LoadResult SettingsStore::load() const {
 }
 
 std::string SettingsStore::setAside() const {
-    const std::string stem = std::string(kFileName) + ".corrupt-" + timestamp();
+    const std::string stem =
+        std::string(kFileName) + ".corrupt-" + fileNameStamp(std::chrono::system_clock::now());
     // Never over an earlier set-aside file: that one was bad too, and is the user's.
     std::string name = stem;
     struct stat info {};

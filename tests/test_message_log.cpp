@@ -1,8 +1,6 @@
 // The message log's ring: one row per channel event, bounded by rows and by bytes.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <ctime>
 #include <memory>
 #include <string>
 
@@ -188,21 +186,4 @@ TEST_CASE("a full ring of 10,000 rows holds its messages once and little else", 
     CHECK(log.droppedRows() == 2000);
     CHECK(log.heldBytes() == 10000u * 1024u);
     CHECK(message.use_count() == 1 + 10000);  // Shared by each row, never copied.
-}
-
-TEST_CASE("row times read hh:mm:ss.mmm in local time", "[log]") {
-    const char* saved = std::getenv("TZ");
-    const std::string savedTz = saved ? saved : "";
-    setenv("TZ", "UTC", 1);
-    tzset();
-    const auto time = std::chrono::system_clock::from_time_t(13 * 3600 + 4 * 60 + 5) + 42ms;
-    CHECK(timeOfDay(time) == "13:04:05.042");
-    setenv("TZ", "UTC-2", 1);  // POSIX signs: two hours east.
-    tzset();
-    CHECK(timeOfDay(time) == "15:04:05.042");
-    if (saved)
-        setenv("TZ", savedTz.c_str(), 1);
-    else
-        unsetenv("TZ");
-    tzset();
 }
