@@ -14,12 +14,6 @@ using wsdemo::test::HeadlessImGui;
 
 namespace {
 
-// The App lays the panel out in a window of its own size: a fixed one here.
-void placePanel() {
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(900, 600));
-}
-
 struct CloseScreen {
     HeadlessImGui imgui;
     ClosePanel panel;
@@ -27,10 +21,7 @@ struct CloseScreen {
     CloseScreen() { frame(); }
 
     const std::function<void()> draw = [this] {
-        placePanel();
-        ImGui::Begin("close");
-        panel.draw();
-        ImGui::End();
+        HeadlessImGui::panelWindow("close", [this] { panel.draw(); });
     };
     void frame() { imgui.frame(draw); }
     void click(const std::string& label) { imgui.click(label, draw); }

@@ -27,13 +27,11 @@ struct ComposerScreen {
     const TimedSender* timer = nullptr;
     std::vector<TimerRequest> timerRequests;
     const std::function<void()> draw = [this] {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("composer", nullptr, ImGuiWindowFlags_NoDecoration);
-        if (auto action = composer.draw(canSend, snippets)) sent.push_back(std::move(*action));
-        if (auto request = composer.drawTimer(timer, canSend, kNow))
-            timerRequests.push_back(std::move(*request));
-        ImGui::End();
+        HeadlessImGui::panelWindow("composer", [&] {
+            if (auto action = composer.draw(canSend, snippets)) sent.push_back(std::move(*action));
+            if (auto request = composer.drawTimer(timer, canSend, kNow))
+                timerRequests.push_back(std::move(*request));
+        });
     };
 
     ComposerScreen() { settle(); }  // The input takes the focus over two frames.

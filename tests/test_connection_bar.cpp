@@ -17,12 +17,6 @@ using wsdemo::test::HeadlessImGui;
 
 namespace {
 
-// The App lays the panel out in a window of its own size: a fixed one here.
-void placePanel() {
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(900, 600));
-}
-
 // The bar in a window of its own, with what the App would pass it; keeps every action drawn.
 struct BarScreen {
     HeadlessImGui imgui;
@@ -37,11 +31,10 @@ struct BarScreen {
     BarScreen() { frame(); }
 
     const std::function<void()> draw = [this] {
-        placePanel();
-        ImGui::Begin("bar");
-        if (auto action = bar.draw(status, reconnect, now, history, closeChoice))
-            actions.push_back(*action);
-        ImGui::End();
+        HeadlessImGui::panelWindow("bar", [this] {
+            if (auto action = bar.draw(status, reconnect, now, history, closeChoice))
+                actions.push_back(*action);
+        });
     };
     void frame() { imgui.frame(draw); }
     void click(const std::string& label) { imgui.click(label, draw); }

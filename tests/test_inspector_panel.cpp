@@ -44,11 +44,7 @@ struct InspectorFixture {
     const LogEntry* selected = nullptr;
 
     void draw() {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("Inspector", nullptr, ImGuiWindowFlags_NoDecoration);
-        panel.draw(selected);
-        ImGui::End();
+        HeadlessImGui::panelWindow("Inspector", [&] { panel.draw(selected); });
     }
     void frame() {
         imgui.frame([this] { draw(); });

@@ -13,12 +13,6 @@ using wsdemo::test::HeadlessImGui;
 
 namespace {
 
-// The App lays the panel out in a window of its own size: a fixed one here.
-void placePanel() {
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(900, 600));
-}
-
 struct LatestScreen {
     HeadlessImGui imgui;
     LatestPanel panel;
@@ -33,12 +27,11 @@ struct LatestScreen {
     std::string drawn(const MessagePtr& latest, std::uint64_t received) {
         logged.clear();
         imgui.frame([&] {
-            placePanel();
-            ImGui::Begin("latest");
-            ImGui::LogToClipboard();
-            panel.draw(latest, received);
-            ImGui::LogFinish();
-            ImGui::End();
+            HeadlessImGui::panelWindow("latest", [&] {
+                ImGui::LogToClipboard();
+                panel.draw(latest, received);
+                ImGui::LogFinish();
+            });
         });
         return logged;
     }

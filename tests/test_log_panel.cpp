@@ -32,11 +32,7 @@ struct LogPanelFixture {
     LogPanel panel;
 
     void draw() {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("Log", nullptr, ImGuiWindowFlags_NoDecoration);
-        panel.draw(log);
-        ImGui::End();
+        HeadlessImGui::panelWindow("Log", [&] { panel.draw(log); });
     }
     void frame() {
         imgui.frame([this] { draw(); });

@@ -30,11 +30,9 @@ struct MockScreen {
     std::vector<SetMockRulesAction> applied;
 
     const std::function<void()> draw = [this] {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("mock", nullptr, ImGuiWindowFlags_NoDecoration);
-        if (auto action = panel.draw()) applied.push_back(std::move(*action));
-        ImGui::End();
+        HeadlessImGui::panelWindow("mock", [&] {
+            if (auto action = panel.draw()) applied.push_back(std::move(*action));
+        });
     };
     void frame() { imgui.frame(draw); }
     // Clicks, and draws the frame after, which shows what the click did.

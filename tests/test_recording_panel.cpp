@@ -53,11 +53,9 @@ struct RecordScreen {
 
     RecordScreen() { frame(); }
     const std::function<void()> draw = [this] {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("record", nullptr, ImGuiWindowFlags_NoDecoration);
-        if (auto request = panel.draw(session, Theme::kDark)) requests.push_back(*request);
-        ImGui::End();
+        HeadlessImGui::panelWindow("record", [&] {
+            if (auto request = panel.draw(session, Theme::kDark)) requests.push_back(*request);
+        });
     };
     void frame() { imgui.frame(draw); }
     void click(const std::string& label) { imgui.click(label, draw); }

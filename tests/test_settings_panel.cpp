@@ -55,11 +55,8 @@ private:
     SettingsPanel panel_;
     bool changed_ = false;
     const std::function<void()> draw_ = [this] {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("Settings test", nullptr, ImGuiWindowFlags_NoDecoration);
-        changed_ |= panel_.draw(settings, inUse ? &*inUse : nullptr);
-        ImGui::End();
+        test::HeadlessImGui::panelWindow(
+            "Settings test", [&] { changed_ |= panel_.draw(settings, inUse ? &*inUse : nullptr); });
     };
 };
 

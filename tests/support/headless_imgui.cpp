@@ -33,6 +33,14 @@ void HeadlessImGui::frame(const std::function<void()>& draw) {
     io.KeyShift = io.KeyCtrl = false;
 }
 
+void HeadlessImGui::panelWindow(const char* name, const std::function<void()>& contents) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+    ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration);
+    contents();
+    ImGui::End();
+}
+
 void HeadlessImGui::type(const std::string& utf8) {
     ImGui::GetIO().AddInputCharactersUTF8(utf8.c_str());
 }

@@ -32,6 +32,10 @@ public:
 
     const WidgetMap& widgets() const { return WidgetMap::current(); }
 
+    // Draws `contents` in a window named `name` that fills the display, with no title bar, as
+    // the App lays out a panel. For use inside frame()'s draw.
+    static void panelWindow(const char* name, const std::function<void()>& contents);
+
 private:
     int pendingKey_ = -1;  // io.KeysDown index held for the next frame.
 };
