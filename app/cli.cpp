@@ -387,7 +387,7 @@ std::string Parser::checkFlagValues(int argc, const char* const argv[]) const {
         const std::string name(arg.substr(0, equals));
         for (const Declared& declared : declared_)
             if (!declared.needs && declared.option->check_name(name))
-                return "option " + wsdemo::quoted(name) + " does not take a value";
+                return "option " + wsdemo::printableQuote(name) + " does not take a value";
     }
     return {};
 }
@@ -395,7 +395,7 @@ std::string Parser::checkFlagValues(int argc, const char* const argv[]) const {
 std::string Parser::checkLeftovers() const {
     const auto isOption = [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; };
     const auto unknownOption = [](const std::string& arg) {
-        return "unknown option " + wsdemo::quoted(arg) + " (see --help)";
+        return "unknown option " + wsdemo::printableQuote(arg) + " (see --help)";
     };
     // CLI11 takes "---url", which is no valid option name, for the URL argument.
     if (given(positionalUrl_) && isOption(valueOf(positionalUrl_)))
@@ -403,7 +403,7 @@ std::string Parser::checkLeftovers() const {
     for (const std::string& leftover : app_.remaining()) {
         if (leftover == "--") continue;  // The end of options, which CLI11 hands back.
         if (isOption(leftover)) return unknownOption(leftover);
-        return "unexpected argument " + wsdemo::quoted(leftover) + " (see --help)";
+        return "unexpected argument " + wsdemo::printableQuote(leftover) + " (see --help)";
     }
     return {};
 }
@@ -416,7 +416,7 @@ std::string Parser::checkGivenOnceWithValues() const {
             return name + " is given more than once";
         for (const std::string& result : declared.option->results())
             if (result.empty())
-                return "option " + wsdemo::quoted(name) + " needs " + declared.needs;
+                return "option " + wsdemo::printableQuote(name) + " needs " + declared.needs;
     }
     if (given(positionalUrl_) && given(url_))
         return std::string("the URL is given twice: as an argument and with --url");
@@ -481,8 +481,8 @@ std::string Parser::readUrl(CommandLine& command) const {
     const std::string& text = valueOf(option);
     const auto parsed = parseWsUrl(text);
     if (const auto* error = std::get_if<std::string>(&parsed))
-        return (option == url_ ? "invalid --url " : "invalid URL ") + wsdemo::quoted(text) + ": " +
-               *error;
+        return (option == url_ ? "invalid --url " : "invalid URL ") + wsdemo::printableQuote(text) +
+               ": " + *error;
     command.url = text;
     return {};
 }
@@ -554,7 +554,7 @@ std::string Parser::readClientOptions(ConnectOptions& connect) const {
             return "invalid --subprotocol: " + why;
         if (std::find(connect.subprotocols.begin(), connect.subprotocols.end(), name) !=
             connect.subprotocols.end())
-            return "--subprotocol " + wsdemo::quoted(name) + " is given twice";
+            return "--subprotocol " + wsdemo::printableQuote(name) + " is given twice";
         connect.subprotocols.push_back(name);
     }
     for (const std::string& text : header_->results()) {
@@ -594,14 +594,15 @@ std::string Parser::readTlsOptions(TlsOptions& tls) const {
 }
 
 std::string Parser::invalid(const CLI::Option* option, const std::string& why) {
-    return "invalid " + option->get_name() + " " + wsdemo::quoted(valueOf(option)) + ": " + why;
+    return "invalid " + option->get_name() + " " + wsdemo::printableQuote(valueOf(option)) + ": " +
+           why;
 }
 
 std::string Parser::readPath(const CLI::Option* option, std::string& path) {
     if (!given(option)) return {};
     if (std::string why = whyUnreadable(valueOf(option)); !why.empty())
-        return "cannot read " + option->get_name() + " " + wsdemo::quoted(valueOf(option)) + ": " +
-               why;
+        return "cannot read " + option->get_name() + " " + wsdemo::printableQuote(valueOf(option)) +
+               ": " + why;
     path = valueOf(option);
     return {};
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "theme.h"
 #include "widget_map.h"
 #include "wsdemo/message.h"
 #include "wsdemo/text.h"
@@ -16,8 +17,6 @@
 namespace wsdemo {
 
 namespace {
-
-const ImVec4 kErrorColor(1.0f, 0.4f, 0.4f, 1.0f);
 
 struct CodeItem {
     const char* label;
@@ -36,7 +35,7 @@ const ImVec4 kWarningColor(1.0f, 0.75f, 0.3f, 1.0f);
 void drawError(const std::string& error, const std::string& warning, const char* valueName) {
     if (!error.empty()) {
         ImGui::SameLine();
-        ImGui::TextColored(kErrorColor, "%s (not applied)", error.c_str());
+        ImGui::TextColored(warningColor(themeInUse()), "%s (not applied)", error.c_str());
         WidgetMap::current().noteValue(std::string(valueName) + " error", error);
     } else if (!warning.empty()) {
         ImGui::SameLine();
@@ -164,7 +163,7 @@ void ClosePanel::drawReason() {
     if (reasonError_.empty())
         ImGui::TextDisabled("%s", count);
     else
-        ImGui::TextColored(kErrorColor, "%s", count);
+        ImGui::TextColored(warningColor(themeInUse()), "%s", count);
     WidgetMap::current().noteValue("close reason bytes", count);
     drawError(reasonError_, reasonWarning_, "close reason");
 }

@@ -9,13 +9,12 @@
 #include <utility>
 
 #include "fonts.h"
+#include "theme.h"
 #include "widget_map.h"
 
 namespace wsdemo {
 
 namespace {
-
-const ImVec4 kErrorColor(1.0f, 0.4f, 0.4f, 1.0f);
 
 bool keyPressed(ImGuiKey key) {
     return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key));
@@ -59,9 +58,10 @@ std::optional<SendAction> Composer::draw(bool canSend, std::vector<Snippet>& sni
         if (sent) input_.clear();
         focus();
     }
-    if (!valid) ImGui::TextColored(kErrorColor, "%s", hex_.error.c_str());
+    if (!valid) ImGui::TextColored(warningColor(themeInUse()), "%s", hex_.error.c_str());
     WidgetMap::current().noteValue("hex error", valid ? "" : hex_.error);
-    if (!sendError_.empty()) ImGui::TextColored(kErrorColor, "%s", sendError_.c_str());
+    if (!sendError_.empty())
+        ImGui::TextColored(warningColor(themeInUse()), "%s", sendError_.c_str());
     WidgetMap::current().noteValue("send error", sendError_);
     return sent;
 }
@@ -236,7 +236,7 @@ std::optional<TimerRequest> Composer::drawTimer(const TimedSender* timer, bool c
     if (problem.empty())
         ImGui::TextDisabled("%s", status.c_str());
     else
-        ImGui::TextColored(kErrorColor, "%s", status.c_str());
+        ImGui::TextColored(warningColor(themeInUse()), "%s", status.c_str());
     WidgetMap::current().noteValue("timer", status);
     return request;
 }
@@ -327,7 +327,8 @@ void Composer::drawSaveSnippet(std::vector<Snippet>& snippets) {
         else
             snippets.push_back({snippetName_, originalText(input_), binary_});
     }
-    if (!snippetError_.empty()) ImGui::TextColored(kErrorColor, "%s", snippetError_.c_str());
+    if (!snippetError_.empty())
+        ImGui::TextColored(warningColor(themeInUse()), "%s", snippetError_.c_str());
     WidgetMap::current().noteValue("snippet error", snippetError_);
     if ((save && snippetError_.empty()) || cancel) {
         snippetName_.clear();

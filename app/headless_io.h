@@ -1,11 +1,15 @@
 // What the --headless loops share: the wake-up pipe of the channel, stdout and stderr lines.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "wsdemo/message.h"
 
 namespace wsdemo {
+
+// After disconnect(), how long the channel waits for the closing handshake.
+constexpr std::chrono::seconds kHeadlessCloseTimeout{3};
 
 // Makes poll() return when the channel's worker has news: its wake hook writes a byte here.
 class WakePipe {

@@ -39,8 +39,6 @@ using namespace std::chrono_literals;
 
 // After the end of stdin (once connected), how long to wait for the replies to what was sent.
 constexpr auto kReplyWait = 5s;
-// After disconnect(), how long the channel waits for the closing handshake.
-constexpr auto kCloseTimeout = 3s;
 // While the send queue is full, how often to offer the next line again.
 constexpr int kRetryMs = 10;
 
@@ -218,7 +216,7 @@ void HeadlessSession::onStateChanged(std::uint64_t connection, const ChannelStat
 
 // The first SIGINT or SIGTERM closes the connection properly. Another one while a close is
 // pending ends the process at once: not even ~Channel's wait for the handshake (up to
-// kCloseTimeout) is wanted then, and the kernel drops the connection.
+// kHeadlessCloseTimeout) is wanted then, and the kernel drops the connection.
 void HeadlessSession::onSignals() {
     signalfd_siginfo info;
     while (read(signalFd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -416,7 +414,7 @@ int HeadlessSession::pollTimeoutMs() const {
         return static_cast<int>(std::max<long long>(left.count(), 0) + 1);
     };
     if (blocked_) return kRetryMs;
-    if (closeRequested_) return -1;  // The channel bounds the close (kCloseTimeout).
+    if (closeRequested_) return -1;  // The channel bounds the close (kHeadlessCloseTimeout).
     int timeout = -1;
     if (timed_ && timed_->nextDue())  // Still due here: the send queue was full.
         timeout = timed_->due(Clock::now()) ? kRetryMs : until(*timed_->nextDue());
@@ -464,7 +462,7 @@ int runHeadless(const CommandLine& command) {
             say("warning: " + notice);
         const WakePipe wake;
         ChannelLimits limits;
-        limits.closeTimeout = kCloseTimeout;
+        limits.closeTimeout = kHeadlessCloseTimeout;
         Channel channel([&wake] { wake.notify(); }, limits);
         std::optional<HeadlessRecording> recording;
         if (!command.recordPath.empty()) {

@@ -26,7 +26,6 @@ namespace wsdemo {
 namespace {
 
 using Clock = SteadyClock;
-constexpr auto kCloseTimeout = std::chrono::seconds(3);
 
 // The script of the file's first connection that sent anything; problems said. None: the exit
 // status (kUsage).
@@ -186,7 +185,7 @@ int runReplay(const CommandLine& command, int signalFd) {
     ReplayRun run(std::move(*script), command.pace, false);
     const WakePipe wake;
     ChannelLimits limits;
-    limits.closeTimeout = kCloseTimeout;
+    limits.closeTimeout = kHeadlessCloseTimeout;
     Channel channel([&wake] { wake.notify(); }, limits);
     say("connecting to " + url);
     if (recording) recording->willConnect(url, options);

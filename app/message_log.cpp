@@ -16,7 +16,7 @@ constexpr std::size_t kSummaryHexBytes = 16;
 
 // "ping", "keepalive ping 'abc'", ...: a payload is any bytes, so it is shown quoted.
 std::string withPayload(std::string line, const std::string& payload) {
-    if (!payload.empty()) line += " " + quoted(payload);
+    if (!payload.empty()) line += " " + printableQuote(payload);
     return line;
 }
 

@@ -7,13 +7,12 @@
 #include <variant>
 
 #include "font_roles.h"
+#include "theme.h"
 #include "widget_map.h"
 
 namespace wsdemo {
 
 namespace {
-
-const ImVec4 kErrorColor(1.0f, 0.4f, 0.4f, 1.0f);
 
 // The issue's example: one rule of each kind a person tries first.
 constexpr const char* kExampleRules = R"({"rules": [
@@ -86,12 +85,13 @@ std::optional<SetMockRulesAction> MockPanel::draw() {
     ImGui::SameLine();
     const bool tooLarge = text_.size() > kMaxRulesFileBytes;
     if (tooLarge)
-        ImGui::TextColored(kErrorColor, "%zu bytes of %zu", text_.size(), kMaxRulesFileBytes);
+        ImGui::TextColored(warningColor(themeInUse()), "%zu bytes of %zu", text_.size(),
+                           kMaxRulesFileBytes);
     else
         ImGui::TextDisabled("%zu bytes", text_.size());
 
     if (!error_.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::PushStyleColor(ImGuiCol_Text, warningColor(themeInUse()));
         ImGui::TextWrapped("Not applied: %s", error_.c_str());
         ImGui::PopStyleColor();
     }

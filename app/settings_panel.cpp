@@ -9,13 +9,13 @@
 #include <variant>
 #include <vector>
 
+#include "theme.h"
 #include "widget_map.h"
 
 namespace wsdemo {
 
 namespace {
 
-const ImVec4 kErrorColor(1.0f, 0.4f, 0.4f, 1.0f);
 const ImVec4 kUnsafeFrameColor(0.55f, 0.1f, 0.1f, 1.0f);
 
 using Field = SettingsPanel::Field;
@@ -84,7 +84,7 @@ void beginRow(const char* label, bool unsafe = false) {
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
     if (unsafe)
-        ImGui::TextColored(kErrorColor, "%s", label);
+        ImGui::TextColored(warningColor(themeInUse()), "%s", label);
     else
         ImGui::TextUnformatted(label);
     ImGui::TableNextColumn();
@@ -92,7 +92,7 @@ void beginRow(const char* label, bool unsafe = false) {
 
 void showError(const char* label, const std::string& error) {
     if (error.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+    ImGui::PushStyleColor(ImGuiCol_Text, warningColor(themeInUse()));
     ImGui::TextWrapped("%s", error.c_str());
     ImGui::PopStyleColor();
     WidgetMap::current().noteValue(std::string(label) + " error", error);
@@ -148,7 +148,7 @@ bool drawSwitch(const char* label, bool& value, const char* description, bool un
     if (unsafeInUse) {
         ImGui::PopStyleColor();
         ImGui::SameLine();
-        ImGui::TextColored(kErrorColor, "%s", offNote);
+        ImGui::TextColored(warningColor(themeInUse()), "%s", offNote);
     }
     return changed;
 }

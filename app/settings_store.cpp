@@ -377,7 +377,7 @@ void readLayout(Reader& reader, const json& object, Settings& out) {
     if (std::find(std::begin(tabs), std::end(tabs), tab) != std::end(tabs))
         out.sideTab = tab;
     else if (!tab.empty())
-        reader.problem(path + "sideTab", wsdemo::quoted(tab) + " is not a side tab");
+        reader.problem(path + "sideTab", wsdemo::printableQuote(tab) + " is not a side tab");
 }
 
 // Kept as text whether it parses or not (the Mock panel says why not), but bounded.
@@ -406,7 +406,7 @@ void readSettings(Reader& reader, const json& root, Settings& out) {
     if (theme == "light" || theme == "dark")
         out.theme = theme == "light" ? Theme::kLight : Theme::kDark;
     else if (!theme.empty())
-        reader.problem("theme", wsdemo::quoted(theme) + " is not \"dark\" or \"light\"");
+        reader.problem("theme", wsdemo::printableQuote(theme) + " is not \"dark\" or \"light\"");
     if (const json* window = reader.object(root, "", "window"))
         readWindow(reader, *window, out.window);
     if (const json* log = reader.object(root, "", "log")) {

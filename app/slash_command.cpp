@@ -43,9 +43,10 @@ SlashCommand parseClose(std::string_view argument, bool unsafe) {
     if (digits)
         for (const char c : codeText) code = code * 10 + static_cast<unsigned>(c - '0');
     if (unsafe && (!digits || code > 0xFFFF))
-        return "/close code " + wsdemo::quoted(codeText) + " is not a number from 0 to 65535";
+        return "/close code " + wsdemo::printableQuote(codeText) +
+               " is not a number from 0 to 65535";
     if (!unsafe && (!digits || code > 0xFFFF || !isSendableCloseCode(static_cast<uint16_t>(code))))
-        return "/close code " + wsdemo::quoted(codeText) +
+        return "/close code " + wsdemo::printableQuote(codeText) +
                " cannot be sent: use 1000-1003, 1007-1014 or 3000-4999";
     if (reason.size() > kMaxCloseReason)
         return "/close reason of " + std::to_string(reason.size()) + " bytes: at most " +
@@ -53,7 +54,7 @@ SlashCommand parseClose(std::string_view argument, bool unsafe) {
     if (unsafe && code == 0 && !reason.empty())
         return std::string("/close 0 sends a close frame with no payload: it takes no reason");
     if (!unsafe && !isValidUtf8(reason))
-        return "/close reason " + wsdemo::quoted(reason) + " is not valid UTF-8";
+        return "/close reason " + wsdemo::printableQuote(reason) + " is not valid UTF-8";
     return Close{static_cast<uint16_t>(code), std::string(reason), unsafe};
 }
 
@@ -71,7 +72,7 @@ SlashCommand parseSlashCommand(std::string_view line, bool unsafe) {
         return Pong{std::string(argument)};
     }
     if (word == "close") return parseClose(argument, unsafe);
-    return "unknown command " + wsdemo::quoted("/" + std::string(word)) + ": " + kUsage;
+    return "unknown command " + wsdemo::printableQuote("/" + std::string(word)) + ": " + kUsage;
 }
 
 }  // namespace wsdemo

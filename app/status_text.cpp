@@ -39,7 +39,7 @@ std::string extensionNames(const std::string& extensions) {
 std::string describeOpen(const ChannelStatus& status) {
     std::string text = "Connected to " + status.url;
     std::string details;
-    if (!status.protocol.empty()) details = "subprotocol " + quoted(status.protocol);
+    if (!status.protocol.empty()) details = "subprotocol " + printableQuote(status.protocol);
     if (const std::string names = extensionNames(status.extensions); !names.empty())
         details += (details.empty() ? "" : ", ") + std::string("extensions: ") + names;
     if (!details.empty()) text += " (" + details + ")";

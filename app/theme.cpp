@@ -12,6 +12,11 @@ void applyStyle(Theme theme, float scale) {
     ImGui::GetStyle() = style;
 }
 
+Theme themeInUse() {
+    const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    return background.x + background.y + background.z < 1.5f ? Theme::kDark : Theme::kLight;
+}
+
 // Colours chosen for a contrast ratio of at least 4.5:1 (WCAG AA) against each theme's window
 // background (dark: #0F0F0F, light: #F0F0F0).
 ImVec4 warningColor(Theme theme) {

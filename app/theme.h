@@ -14,7 +14,10 @@ enum class RowDirection { kIncoming, kOutgoing, kEvent };
 // times `scale` (the window's content scale): applying it again never scales twice.
 void applyStyle(Theme theme, float scale);
 
-// Red for warnings and unsafe settings, readable on the theme's background.
+// Which theme the current style has (applyStyle's), for panels that are not told.
+Theme themeInUse();
+
+// Red for warnings, errors and unsafe settings, readable on the theme's background.
 ImVec4 warningColor(Theme theme);
 
 // Text colour of a log row by direction: received, sent, state change / ping / pong.

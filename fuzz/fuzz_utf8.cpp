@@ -1,5 +1,5 @@
 // Utf8Validator and isValidUtf8(): fed whole, byte by byte or in chunks, the verdict is the
-// same, and the same as an independent RFC 3629 decoder's. quoted() prints anything safely.
+// same, and the same as an independent RFC 3629 decoder's. printableQuote() prints anything safely.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,9 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     fuzz::check(validInChunks(bytes) == valid, "byte by byte gives the same verdict");
     fuzz::check(validInChunks(fuzz::chunksOf(text)) == valid, "chunks give the same verdict");
 
-    const std::string shown = wsdemo::quoted(text);
-    fuzz::check(fuzz::isPrintableAsciiLine(shown), "quoted() is printable ASCII");
+    const std::string shown = wsdemo::printableQuote(text);
+    fuzz::check(fuzz::isPrintableAsciiLine(shown), "printableQuote() is printable ASCII");
     // Quotes, at most 60 bytes as \xNN each, and "...".
-    fuzz::check(shown.size() <= 2 + 60 * 4 + 3, "quoted() is short");
+    fuzz::check(shown.size() <= 2 + 60 * 4 + 3, "printableQuote() is short");
     return 0;
 }

@@ -383,7 +383,7 @@ TEST_CASE("the maximum message size serves the client and the server", "[cli]") 
     for (const char* bad : {"0", "1073741825", "2000000000", "16M", "-5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK_THAT(refused({"--max-message-size", bad}),
-                   Catch::Equals("invalid --max-message-size " + wsdemo::quoted(bad) +
+                   Catch::Equals("invalid --max-message-size " + wsdemo::printableQuote(bad) +
                                  ": expected a number of bytes from 1 to 1073741824"));
     }
     CHECK_THAT(refused({"--max-message-size"}),

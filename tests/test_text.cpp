@@ -8,7 +8,7 @@
 
 using wsdemo::isValidUtf8;
 using wsdemo::jsonNestsDeeperThan;
-using wsdemo::quoted;
+using wsdemo::printableQuote;
 
 TEST_CASE("UTF-8 validation follows RFC 3629", "[text]") {
     CHECK(isValidUtf8(""));
@@ -48,9 +48,9 @@ TEST_CASE("UTF-8 is validated across chunk boundaries", "[text]") {
 }
 
 TEST_CASE("outside text is quoted so that it cannot garble a terminal", "[text]") {
-    CHECK(quoted("--url") == "'--url'");
-    CHECK(quoted("\xff\x1b[2J\n") == "'\\xff\\x1b[2J\\x0a'");
-    CHECK(quoted(std::string(100, 'a')) == "'" + std::string(60, 'a') + "...'");
+    CHECK(printableQuote("--url") == "'--url'");
+    CHECK(printableQuote("\xff\x1b[2J\n") == "'\\xff\\x1b[2J\\x0a'");
+    CHECK(printableQuote(std::string(100, 'a')) == "'" + std::string(60, 'a') + "...'");
 }
 
 TEST_CASE("bytes are written as lowercase hex", "[text]") {

@@ -45,6 +45,14 @@ float contrast(const ImVec4& a, const ImVec4& b) {
 
 }  // namespace
 
+TEST_CASE("the theme in use is read back from the style applyStyle set", "[theme]") {
+    test::HeadlessImGui imgui;
+    for (const Theme theme : {Theme::kDark, Theme::kLight, Theme::kDark}) {
+        applyStyle(theme, 2.0f);
+        CHECK(themeInUse() == theme);
+    }
+}
+
 TEST_CASE("warning and direction colours are readable on their theme's background", "[theme]") {
     test::HeadlessImGui imgui;
     for (const Theme theme : {Theme::kDark, Theme::kLight}) {

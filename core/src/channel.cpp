@@ -77,7 +77,7 @@ bool isNumericHost(const std::string& host) {
 // Empty when the file can be read, else why not.
 std::string checkReadable(const std::string& what, const std::string& path) {
     if (std::string why = whyUnreadable(path); !why.empty())
-        return "cannot read the " + what + " " + quoted(path) + ": " + why;
+        return "cannot read the " + what + " " + printableQuote(path) + ": " + why;
     return {};
 }
 
@@ -1297,7 +1297,7 @@ void Channel::Worker::failForClientCertificate(const std::string& detail) {
     finish(FailureStage::kTls, 0, {},
            "cannot connect to " + status.url +
                ": the server asked for a client certificate and closed the connection: " +
-               (presented ? "it did not accept " + quoted(target.options.tls.certFile)
+               (presented ? "it did not accept " + printableQuote(target.options.tls.certFile)
                           : std::string("none was given (--cert and --key)")) +
                " (" + (detail.empty() ? "no detail" : detail) + ")");
 }

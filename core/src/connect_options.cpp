@@ -72,12 +72,13 @@ std::variant<Header, std::string> parseHeader(std::string_view text) {
         return std::string("a header cannot contain a control character such as CR, LF or NUL");
     const auto colon = text.find(':');
     if (colon == std::string_view::npos)
-        return "no colon in " + quoted(text) + ": expected 'Name: value'";
+        return "no colon in " + printableQuote(text) + ": expected 'Name: value'";
     const std::string_view name = text.substr(0, colon);
-    if (name.empty()) return "no header name before the colon in " + quoted(text);
-    if (!isToken(name)) return "the header name " + quoted(name) + " may only hold " + kTokenChars;
+    if (name.empty()) return "no header name before the colon in " + printableQuote(text);
+    if (!isToken(name))
+        return "the header name " + printableQuote(name) + " may only hold " + kTokenChars;
     if (const char* why = whyHeaderIsOwned(name))
-        return "the header " + quoted(name) + " cannot be set: " + why;
+        return "the header " + printableQuote(name) + " cannot be set: " + why;
     return Header{std::string(name), std::string(trimSpaceAndTab(text.substr(colon + 1)))};
 }
 
@@ -100,7 +101,8 @@ std::string whyUnreadable(const std::string& path) {
 
 std::string checkSubprotocol(std::string_view name) {
     if (name.empty()) return "a subprotocol name cannot be empty";
-    if (!isToken(name)) return "the subprotocol " + quoted(name) + " may only hold " + kTokenChars;
+    if (!isToken(name))
+        return "the subprotocol " + printableQuote(name) + " may only hold " + kTokenChars;
     return {};
 }
 

@@ -525,7 +525,7 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
 }
 
 std::string shown(const Json& value) {
-    if (value.is_string()) return wsdemo::quoted(value.get_ref<const std::string&>());
+    if (value.is_string()) return wsdemo::printableQuote(value.get_ref<const std::string&>());
     if (value.is_number() || value.is_boolean() || value.is_null()) return value.dump();
     return std::string("an ") + value.type_name();
 }
@@ -626,7 +626,7 @@ public:
         if (!text) return std::nullopt;
         const auto found = std::find(names.begin(), names.end(), *text);
         if (found == names.end()) {
-            problem(key, "must be " + what + ", not " + wsdemo::quoted(*text));
+            problem(key, "must be " + what + ", not " + wsdemo::printableQuote(*text));
             return std::nullopt;
         }
         return static_cast<std::size_t>(found - names.begin());
@@ -962,7 +962,7 @@ std::size_t readHarEntry(const Json& entry, const std::string& place, uint64_t c
             open.wallTime = fromMicros(*micros);
         } else {
             fields.problem("startedDateTime", "must be an ISO 8601 date from 1970 to 2200, not " +
-                                                  wsdemo::quoted(*started));
+                                                  wsdemo::printableQuote(*started));
         }
     }
     if (!reader.keep(std::move(open))) return 0;

@@ -53,10 +53,10 @@ std::variant<ReplayPace, std::string> parsePace(std::string_view text) {
                             std::count(number.begin(), number.end(), '.') <= 1 && number != ".";
     if (!digitsOnly)
         return "the pace must be recorded, fast or a factor such as 10 or 0.5, not " +
-               wsdemo::quoted(text);
+               wsdemo::printableQuote(text);
     const double factor = std::strtod(std::string(number).c_str(), nullptr);
     if (factor < 0.01 || factor > 1000)
-        return "the pace factor must be from 0.01 to 1000, not " + wsdemo::quoted(text);
+        return "the pace factor must be from 0.01 to 1000, not " + wsdemo::printableQuote(text);
     return ReplayPace{ReplayPace::Kind::kScaled, factor};
 }
 

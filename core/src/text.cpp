@@ -52,7 +52,7 @@ std::string toHex(std::string_view bytes, std::string_view separator) {
     return text;
 }
 
-std::string quoted(std::string_view text) {
+std::string printableQuote(std::string_view text) {
     constexpr std::size_t kShown = 60;
     std::string out = "'";
     for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {

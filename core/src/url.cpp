@@ -47,7 +47,7 @@ UrlParseResult parseWsUrl(std::string_view text) {
     if (scheme == "wss") {
         url.secure = true;
     } else if (scheme != "ws") {
-        return "unsupported URL scheme " + quoted(scheme) + ": use ws:// or wss://";
+        return "unsupported URL scheme " + printableQuote(scheme) + ": use ws:// or wss://";
     }
     url.port = url.secure ? 443 : 80;
 
@@ -67,7 +67,7 @@ UrlParseResult parseWsUrl(std::string_view text) {
             return std::string("URL has an unclosed '[' in its host");
         std::string_view literal = authority.substr(1, close - 1);
         if (literal.empty() || !std::all_of(literal.begin(), literal.end(), isIpv6Char))
-            return "URL has an invalid IPv6 address " + quoted(literal);
+            return "URL has an invalid IPv6 address " + printableQuote(literal);
         url.host = std::string(literal);
         std::string_view after = authority.substr(close + 1);
         if (!after.empty()) {
@@ -83,14 +83,14 @@ UrlParseResult parseWsUrl(std::string_view text) {
             if (portText.empty()) return std::string("URL has a ':' but no port number");
         }
         if (!std::all_of(url.host.begin(), url.host.end(), isHostChar))
-            return "URL has an invalid host name " + quoted(url.host);
+            return "URL has an invalid host name " + printableQuote(url.host);
     }
     if (url.host.empty()) return std::string("URL has no host");
 
     if (!portText.empty()) {
         if (portText.size() > 5 || !std::all_of(portText.begin(), portText.end(),
                                                 [](char c) { return c >= '0' && c <= '9'; }))
-            return "URL has an invalid port " + quoted(portText);
+            return "URL has an invalid port " + printableQuote(portText);
         const unsigned long port = std::stoul(std::string(portText));
         if (port < 1 || port > 65535)
             return "URL port " + std::string(portText) + " is out of range (1-65535)";

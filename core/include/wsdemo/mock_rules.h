@@ -24,8 +24,9 @@
 // Actions come after the rule's replies are written, but for stop_reading, which acts at the
 // match (else messages sent meanwhile would still be read). Answers leave in the order of what
 // caused them: a delayed reply holds back the echoes of later messages. Timer rules are those
-// a connection had at its upgrade; message rules those current when each message arrives. JSON paths are dotted ("a.b.0.c": object
-// keys, array indexes); "equals" takes any JSON value, compared as JSON.
+// a connection had at its upgrade; message rules those current when each message arrives. JSON
+// paths are dotted ("a.b.0.c": object keys, array indexes); "equals" takes any JSON value, compared
+// as JSON.
 #pragma once
 
 #include <chrono>
@@ -61,8 +62,8 @@ struct MockRule {
         std::string reason;
     };
     std::optional<Close> close;
-    bool drop = false;         // End the TCP connection without a close frame.
-    bool stopReading = false;  // Read nothing more from this client (TCP pushes back).
+    bool drop = false;                // End the TCP connection without a close frame.
+    bool stopReading = false;         // Read nothing more from this client (TCP pushes back).
     std::optional<std::string> ping;  // Send a ping with this payload.
     std::string describe;             // "rule 3 (match regex \"^add\")", for logs and errors.
 };

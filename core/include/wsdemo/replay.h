@@ -20,14 +20,14 @@ namespace wsdemo {
 
 // One connection of a recording, as a script to run again.
 struct ReplayScript {
-    uint64_t connection = 0;  // Which connection of the recording.
+    uint64_t connection = 0;     // Which connection of the recording.
     RecordedConnection request;  // URL, headers, subprotocols it opened with (may be empty
                                  // when the file had no open event, as HAR from some tools).
     struct Step {
         std::chrono::microseconds at{0};  // After the connection opened (or the first event).
         MessagePtr message;
     };
-    std::vector<Step> sends;        // Sent messages, in order.
+    std::vector<Step> sends;          // Sent messages, in order.
     std::vector<MessagePtr> replies;  // Received messages, in order: what to compare against.
 };
 

@@ -45,6 +45,6 @@ std::optional<std::string> fromBase64(std::string_view text);
 
 // Text from outside (an argument, a URL, a peer) made safe to print in one line: in single
 // quotes, bytes outside printable ASCII as \xNN, cut after 60 bytes with "...".
-std::string quoted(std::string_view text);
+std::string printableQuote(std::string_view text);
 
 }  // namespace wsdemo
