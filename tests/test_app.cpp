@@ -11,8 +11,10 @@
 #include "app.h"
 #include "replay_run.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 using wsdemo::test::HeadlessImGui;
 
@@ -123,10 +125,6 @@ ChannelEvent opened(SteadyClock::time_point at, uint64_t connection) {
     ChannelStatus status;
     status.state = ReadyState::kOpen;
     return ChannelEvent{at, connection, StateChanged{status}};
-}
-
-MessagePtr textMessage(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
 }
 
 // One connection to ws://h/ offering "chat": "a" sent at 0, "b" at 100 ms, "A" received.

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/channel_probe.h"
+#include "support/messages.h"
 #include "support/scripted_server.h"
 #include "support/sockets.h"
 #include "support/subprocess.h"
@@ -21,11 +22,10 @@
 
 using namespace wsdemo;
 using test::ChannelProbe;
+using wsdemo::test::kCerts;
 using namespace std::chrono_literals;
 
 namespace {
-
-const std::string kCerts = WSDEMO_PEERS_DIR "/certs/";
 
 std::string pattern(std::size_t size) {
     std::string text(size, '\0');

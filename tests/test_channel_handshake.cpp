@@ -15,16 +15,16 @@
 #include <vector>
 
 #include "support/channel_probe.h"
+#include "support/messages.h"
 #include "support/scripted_server.h"
 #include "wsdemo/text.h"
 
 using namespace wsdemo;
+using wsdemo::test::kCerts;
 using namespace wsdemo::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-const std::string kCerts = WSDEMO_PEERS_DIR "/certs/";
 
 std::optional<ChannelStatus> firstOpen(const ChannelProbe& probe) {
     for (const auto& status : probe.states())

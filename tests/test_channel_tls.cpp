@@ -7,14 +7,14 @@
 #include <variant>
 
 #include "support/channel_probe.h"
+#include "support/messages.h"
 #include "support/scripted_server.h"
 
 using namespace wsdemo;
+using wsdemo::test::kCerts;
 using namespace wsdemo::test;
 
 namespace {
-
-const std::string kCerts = WSDEMO_PEERS_DIR "/certs/";
 
 ScriptedServer tlsServer(const std::string& name) {
     return ScriptedServer({"--tls", kCerts + name + ".pem", kCerts + name + ".key"});

@@ -18,12 +18,14 @@
 #include <thread>
 #include <vector>
 
+#include "support/messages.h"
 #include "support/raw_frames.h"
 #include "support/subprocess.h"
 #include "wsdemo/echo_server.h"
 #include "wsdemo/message.h"
 
 using namespace wsdemo;
+using wsdemo::test::kCerts;
 using namespace wsdemo::test;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -203,8 +205,6 @@ std::size_t residentBytes() {
     statm >> pages >> resident;
     return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 }
-
-const std::string kCerts = WSDEMO_PEERS_DIR "/certs/";
 
 }  // namespace
 

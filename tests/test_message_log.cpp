@@ -6,22 +6,17 @@
 
 #include "message_log.h"
 #include "status_text.h"
+#include "support/messages.h"
 #include "wsdemo/text.h"
 
 using namespace wsdemo;
+using wsdemo::test::binaryMessage;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 
 namespace {
 
 const std::chrono::system_clock::time_point kNoon{};
-
-MessagePtr textMessage(std::string text) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(text), {}});
-}
-
-MessagePtr binaryMessage(std::string bytes) {
-    return std::make_shared<const Message>(Message{Message::Type::kBinary, std::move(bytes), {}});
-}
 
 ChannelEvent received(MessagePtr message) {
     return {{}, 1, MessageReceived{std::move(message)}};

@@ -43,7 +43,7 @@ std::string errorOfRule(const std::string& rule) {
     return errorOf(R"({"rules": [{"match": {"text": "x"}}, )" + rule + "]}");
 }
 
-Message text(std::string data) {
+Message textValue(std::string data) {
     return Message{Message::Type::kText, std::move(data), {}};
 }
 
@@ -204,24 +204,24 @@ TEST_CASE("findRule takes the first message rule that matches", "[mock]") {
       {"match": {"json": {"path": "n", "equals": 2}}},
       {"match": {"substring": "exact"}, "reply": [{"text": "never first"}]}
     ]})");
-    CHECK(answering(rules, text("exact")) == 1);
-    CHECK(answering(rules, text("exact!")) == 6);  // Not equal: the later substring rule.
-    CHECK(answering(rules, text("a sub b")) == 2);
-    CHECK(answering(rules, text("add 42")) == 3);
-    CHECK(answering(rules, text("add 42 ")) == -1);
-    CHECK(answering(rules, text(R"({"a": {"list": [0, {"type": {"k": [1, 2]}}]}})")) == 4);
-    CHECK(answering(rules, text(R"({"a": {"list": [0, {"type": {"k": [2, 1]}}]}})")) == -1);
-    CHECK(answering(rules, text(R"({"n": 2.0})")) == 5);  // Compared as JSON numbers.
-    CHECK(answering(rules, text(R"({"n": "2"})")) == -1);
-    CHECK(answering(rules, text("{not json")) == -1);
-    CHECK(answering(rules, text("welcome")) == -1);  // Connect rules never match messages.
+    CHECK(answering(rules, textValue("exact")) == 1);
+    CHECK(answering(rules, textValue("exact!")) == 6);  // Not equal: the later substring rule.
+    CHECK(answering(rules, textValue("a sub b")) == 2);
+    CHECK(answering(rules, textValue("add 42")) == 3);
+    CHECK(answering(rules, textValue("add 42 ")) == -1);
+    CHECK(answering(rules, textValue(R"({"a": {"list": [0, {"type": {"k": [1, 2]}}]}})")) == 4);
+    CHECK(answering(rules, textValue(R"({"a": {"list": [0, {"type": {"k": [2, 1]}}]}})")) == -1);
+    CHECK(answering(rules, textValue(R"({"n": 2.0})")) == 5);  // Compared as JSON numbers.
+    CHECK(answering(rules, textValue(R"({"n": "2"})")) == -1);
+    CHECK(answering(rules, textValue("{not json")) == -1);
+    CHECK(answering(rules, textValue("welcome")) == -1);  // Connect rules never match messages.
     CHECK(answering(rules, Message{Message::Type::kBinary, std::string("\xffsub", 4), {}}) == 2);
-    CHECK(answering(rules, text(std::string(100, '[') + "1" + std::string(100, ']'))) == -1);
+    CHECK(answering(rules, textValue(std::string(100, '[') + "1" + std::string(100, ']'))) == -1);
 }
 
 TEST_CASE("a catastrophic regex gives up quickly without matching", "[mock]") {
     const MockRules rules = parsed(R"({"rules": [{"match": {"regex": "^(a+)+$"}}]})");
-    const Message attack = text(std::string(100 * 1024, 'a') + "b");
+    const Message attack = textValue(std::string(100 * 1024, 'a') + "b");
     const auto start = Clock::now();
     CHECK(findRule(rules, attack) == nullptr);
     const auto took = std::chrono::duration<double>(Clock::now() - start).count();
@@ -237,9 +237,9 @@ TEST_CASE("a 16 MiB message meets every kind of rule without a crash", "[mock]")
     ]})");
     std::string big(16u << 20, 'x');
     const auto start = Clock::now();
-    CHECK(findRule(rules, text(big)) == nullptr);
+    CHECK(findRule(rules, textValue(big)) == nullptr);
     big.replace(big.size() - 6, 6, "needle");
-    CHECK(answering(rules, text(big)) == 2);
+    CHECK(answering(rules, textValue(big)) == 2);
     const auto took = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("16 MiB message through three rules, twice: %.1f ms\n", took * 1000);
     CHECK(took < 5.0);

@@ -12,11 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "support/messages.h"
 #include "support/temporary_directory.h"
 #include "wsdemo/recording.h"
 #include "wsdemo/text.h"
 
 using namespace wsdemo;
+using wsdemo::test::binaryMessage;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -29,14 +32,6 @@ WallClock::time_point at(int64_t micros) {
 
 int64_t micros(WallClock::time_point time) {
     return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-}
-
-MessagePtr text(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
-}
-
-MessagePtr binary(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kBinary, std::move(data), {}});
 }
 
 std::string allByteValues() {
@@ -96,14 +91,17 @@ std::vector<RecordedEvent> everyKindOfEvent() {
     std::vector<RecordedEvent> events;
     events.push_back(event(0, 1, RecordedKind::kOpen));
     events.back().opened = opened();
-    events.push_back(messageEvent(10, 1, RecordedDirection::kSend, text("hello")));
-    events.push_back(messageEvent(20, 1, RecordedDirection::kReceive,
-                                  text("\xf0\x9f\x8e\x89 \xe6\x97\xa5\xe6\x9c\xac\nline 2\r\n"
-                                       "\"quoted\" \\ \t tab")));
-    events.push_back(messageEvent(30, 1, RecordedDirection::kReceive, binary(allByteValues())));
-    events.push_back(messageEvent(40, 1, RecordedDirection::kReceive, text("")));
-    events.push_back(messageEvent(50, 1, RecordedDirection::kSend, binary(""), true));
-    events.push_back(messageEvent(1500000, 1, RecordedDirection::kSend, text("timed"), true));
+    events.push_back(messageEvent(10, 1, RecordedDirection::kSend, textMessage("hello")));
+    events.push_back(
+        messageEvent(20, 1, RecordedDirection::kReceive,
+                     textMessage("\xf0\x9f\x8e\x89 \xe6\x97\xa5\xe6\x9c\xac\nline 2\r\n"
+                                 "\"quoted\" \\ \t tab")));
+    events.push_back(
+        messageEvent(30, 1, RecordedDirection::kReceive, binaryMessage(allByteValues())));
+    events.push_back(messageEvent(40, 1, RecordedDirection::kReceive, textMessage("")));
+    events.push_back(messageEvent(50, 1, RecordedDirection::kSend, binaryMessage(""), true));
+    events.push_back(
+        messageEvent(1500000, 1, RecordedDirection::kSend, textMessage("timed"), true));
     events.push_back(event(1500001, 1, RecordedKind::kPing, RecordedDirection::kSend));
     events.back().payload = std::string("p\0\xff", 3);
     events.push_back(event(1500002, 1, RecordedKind::kPong, RecordedDirection::kReceive));
@@ -115,7 +113,7 @@ std::vector<RecordedEvent> everyKindOfEvent() {
     events.push_back(event(2000000, 2, RecordedKind::kOpen));
     events.back().opened = std::make_shared<const RecordedConnection>(
         RecordedConnection{"wss://[::1]/", {}, {}, "", ""});
-    events.push_back(messageEvent(2000001, 2, RecordedDirection::kSend, text("again")));
+    events.push_back(messageEvent(2000001, 2, RecordedDirection::kSend, textMessage("again")));
     events.push_back(event(2000002, 2, RecordedKind::kClose, RecordedDirection::kReceive));
     events.back().closeCode = 4000;
     events.back().payload = "\xff not UTF-8, sent on purpose";
@@ -176,8 +174,9 @@ TEST_CASE("The recorder keeps what happened on each connection", "[recording]") 
     options.origin = "http://example.test";
     recorder.willConnect("ws://127.0.0.1:9001/chat?room=1", options);
 
-    const MessagePtr hello = text("hello"), hi = text("hi"), bytes = binary({"\0\x01\xff", 3}),
-                     empty = text(""), emptyBinary = binary("");
+    const MessagePtr hello = textMessage("hello"), hi = textMessage("hi"),
+                     bytes = binaryMessage({"\0\x01\xff", 3}), empty = textMessage(""),
+                     emptyBinary = binaryMessage("");
     std::vector<std::pair<ChannelEvent, bool>> events = {
         {stateChanged(1, ReadyState::kConnecting), false},
         {stateChanged(1, ReadyState::kOpen), false},
@@ -194,7 +193,7 @@ TEST_CASE("The recorder keeps what happened on each connection", "[recording]") 
         {channelEvent(1, ReconnectScheduled{1, 500ms}), false},
         {stateChanged(2, ReadyState::kConnecting), false},
         {stateChanged(2, ReadyState::kOpen), false},
-        {channelEvent(2, MessageReceived{text("again")}), false},
+        {channelEvent(2, MessageReceived{textMessage("again")}), false},
         {stateChanged(2, ReadyState::kClosed, 1006, "", CloseInitiator::kServer), false},
         // An attempt that never opened has nothing to record.
         {stateChanged(3, ReadyState::kClosed), false},
@@ -272,20 +271,20 @@ TEST_CASE("The recorder stops at its limits and says so", "[recording]") {
     SECTION("events") {
         Recorder recorder(RecordingLimits{3, 1000});
         for (int i = 0; i < 3; ++i)
-            recorder.add(channelEvent(1, MessageReceived{text("x")}), at(i));
+            recorder.add(channelEvent(1, MessageReceived{textMessage("x")}), at(i));
         CHECK_FALSE(recorder.cutShort());
-        recorder.add(channelEvent(1, MessageReceived{text("y")}), at(3));
+        recorder.add(channelEvent(1, MessageReceived{textMessage("y")}), at(3));
         CHECK(recorder.cutShort());
         CHECK(recorder.events().size() == 3);
     }
     SECTION("bytes, and nothing after the first event left out") {
         Recorder recorder(RecordingLimits{100, 10});
-        recorder.add(channelEvent(1, MessageReceived{text("123456")}), at(0));
-        recorder.add(channelEvent(1, MessageReceived{text("1234")}), at(1));
+        recorder.add(channelEvent(1, MessageReceived{textMessage("123456")}), at(0));
+        recorder.add(channelEvent(1, MessageReceived{textMessage("1234")}), at(1));
         CHECK_FALSE(recorder.cutShort());
         recorder.add(channelEvent(1, PingSent{"p", false}), at(2));
         CHECK(recorder.cutShort());
-        recorder.add(channelEvent(1, MessageReceived{text("")}), at(3));
+        recorder.add(channelEvent(1, MessageReceived{textMessage("")}), at(3));
         CHECK(recorder.events().size() == 2);
         recorder.clear();
         CHECK_FALSE(recorder.cutShort());

@@ -4,7 +4,6 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "recording_files.h"
+#include "support/messages.h"
 #include "support/temporary_directory.h"
 
 using namespace wsdemo;
@@ -27,7 +27,7 @@ std::vector<RecordedEvent> messages(std::initializer_list<const char*> texts) {
         event.wallTime = WallClock::now();
         event.connection = 1;
         event.direction = RecordedDirection::kSend;
-        event.message = std::make_shared<const Message>(Message{Message::Type::kText, text, {}});
+        event.message = test::textMessage(text);
         events.push_back(std::move(event));
     }
     return events;

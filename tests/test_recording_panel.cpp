@@ -12,16 +12,14 @@
 
 #include "recording_panel.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 using wsdemo::test::HeadlessImGui;
 
 namespace {
-
-MessagePtr text(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
-}
 
 RecordedEvent recorded(RecordedKind kind, RecordedDirection direction, MessagePtr message = {}) {
     RecordedEvent event;
@@ -40,8 +38,9 @@ RecordingRead recording() {
     auto connection = std::make_shared<RecordedConnection>();
     connection->url = "ws://h/";
     open.opened = connection;
-    read.events = {open, recorded(RecordedKind::kMessage, RecordedDirection::kSend, text("a")),
-                   recorded(RecordedKind::kMessage, RecordedDirection::kReceive, text("A"))};
+    read.events = {open,
+                   recorded(RecordedKind::kMessage, RecordedDirection::kSend, textMessage("a")),
+                   recorded(RecordedKind::kMessage, RecordedDirection::kReceive, textMessage("A"))};
     return read;
 }
 
@@ -168,8 +167,8 @@ TEST_CASE("the comparison lists each reply with its verdict, and a summary", "[r
     screen.session.onEvent({now, 1, StateChanged{open}}, WallClock::now());
     CHECK(screen.session.takeDue(now));
     screen.session.onStepSendResult(SendResult::kQueued);  // The channel took it.
-    screen.session.onEvent({now, 1, MessageReceived{text("A")}}, WallClock::now());
-    screen.session.onEvent({now, 1, MessageReceived{text("more")}}, WallClock::now());
+    screen.session.onEvent({now, 1, MessageReceived{textMessage("A")}}, WallClock::now());
+    screen.session.onEvent({now, 1, MessageReceived{textMessage("more")}}, WallClock::now());
     screen.frame();
     CHECK(screen.value("comparison") == "1 same, 0 different, 0 missing, 1 extra");
     CHECK(screen.value("comparison 0") == "same");

@@ -4,20 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "support/messages.h"
 #include "wsdemo/replay.h"
 
 using namespace wsdemo;
+using wsdemo::test::binaryMessage;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 
 namespace {
-
-MessagePtr text(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
-}
-
-MessagePtr binary(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kBinary, std::move(data), {}});
-}
 
 WallClock::time_point at(std::chrono::microseconds offset) {
     return WallClock::time_point(std::chrono::seconds(1764370000)) + offset;
@@ -48,7 +43,7 @@ constexpr auto kReceive = RecordedDirection::kReceive;
 
 std::vector<MessagePtr> texts(std::initializer_list<const char*> items) {
     std::vector<MessagePtr> messages;
-    for (const char* item : items) messages.push_back(text(item));
+    for (const char* item : items) messages.push_back(textMessage(item));
     return messages;
 }
 
@@ -66,16 +61,17 @@ std::string verdicts(const std::vector<ComparedReply>& comparison) {
 }  // namespace
 
 TEST_CASE("A replay script is a connection's sends and replies", "[replay]") {
-    const MessagePtr first = text("first"), second = binary("\x01\x02"), reply = text("reply");
+    const MessagePtr first = textMessage("first"), second = binaryMessage("\x01\x02"),
+                     reply = textMessage("reply");
     const std::vector<RecordedEvent> events = {
         open(0us, 1, "ws://a/"),
-        message(1000us, 1, kReceive, text("welcome")),
+        message(1000us, 1, kReceive, textMessage("welcome")),
         open(5000000us, 2, "ws://b/"),
-        message(5000100us, 2, kReceive, text("hello")),
+        message(5000100us, 2, kReceive, textMessage("hello")),
         message(5250000us, 2, kSend, first),
         message(5300000us, 2, kReceive, reply),
         message(6000000us, 2, kSend, second),
-        message(7000000us, 3, kSend, text("third connection")),
+        message(7000000us, 3, kSend, textMessage("third connection")),
     };
     SECTION("the first connection that sent anything") {
         const auto script = replayScript(events);
@@ -146,7 +142,8 @@ TEST_CASE("Replay paces are read with a reason for what is refused", "[replay]")
 
 TEST_CASE("Each step is due at the recorded time, scaled, or at once", "[replay]") {
     ReplayScript script;
-    script.sends = {{0us, text("a")}, {1500000us, text("b")}, {3000001us, text("c")}};
+    script.sends = {
+        {0us, textMessage("a")}, {1500000us, textMessage("b")}, {3000001us, textMessage("c")}};
     const ReplayPace recorded{ReplayPace::Kind::kRecorded, 1.0};
     const ReplayPace fast{ReplayPace::Kind::kFast, 1.0};
     const ReplayPace tenTimes{ReplayPace::Kind::kScaled, 10.0};
@@ -187,14 +184,14 @@ TEST_CASE("Replies are compared as diff would", "[replay]") {
               "s(a,a) d(x,X) m(y,-) s(b,b) ");
     }
     SECTION("text and binary with the same bytes differ") {
-        CHECK(verdicts(compareReplies({text("1")}, {binary("1")})) == "d(1,1) ");
+        CHECK(verdicts(compareReplies({textMessage("1")}, {binaryMessage("1")})) == "d(1,1) ");
     }
     SECTION("past the alignment bound, by position") {
         std::vector<MessagePtr> recorded;
         for (std::size_t i = 0; i < kMaxAlignedReplies + 5; ++i)
-            recorded.push_back(text(std::to_string(i)));
+            recorded.push_back(textMessage(std::to_string(i)));
         std::vector<MessagePtr> now = recorded;
-        now.insert(now.begin() + 1, text("inside"));
+        now.insert(now.begin() + 1, textMessage("inside"));
         // Inside the bound the insertion is aligned; past it, everything is one off.
         const auto comparison = compareReplies(recorded, now);
         REQUIRE(comparison.size() == kMaxAlignedReplies + 7);
@@ -209,11 +206,11 @@ TEST_CASE("Replies are compared as diff would", "[replay]") {
 TEST_CASE("The comparison is described one line per reply", "[replay]") {
     const std::string longText = std::string(199, 'a') + "\xc3\xa9" + "tail";
     const std::vector<ComparedReply> comparison = {
-        {ReplyVerdict::kSame, text("hi"), text("hi")},
-        {ReplyVerdict::kDifferent, text("two\nlines\r\n"), binary("\x01\xff")},
-        {ReplyVerdict::kMissing, text(longText), nullptr},
-        {ReplyVerdict::kExtra, nullptr, binary(std::string(201, '\x02'))},
-        {ReplyVerdict::kExtra, nullptr, binary("")},
+        {ReplyVerdict::kSame, textMessage("hi"), textMessage("hi")},
+        {ReplyVerdict::kDifferent, textMessage("two\nlines\r\n"), binaryMessage("\x01\xff")},
+        {ReplyVerdict::kMissing, textMessage(longText), nullptr},
+        {ReplyVerdict::kExtra, nullptr, binaryMessage(std::string(201, '\x02'))},
+        {ReplyVerdict::kExtra, nullptr, binaryMessage("")},
     };
     const auto lines = describeComparison(comparison);
     REQUIRE(lines.size() == 6);

@@ -9,22 +9,20 @@
 #include <vector>
 
 #include "replay_run.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
+using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 
 namespace {
-
-MessagePtr text(std::string data) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(data), {}});
-}
 
 // Three sends at 20, 120 and 320 ms after the open; two replies recorded.
 ReplayScript script() {
     ReplayScript script;
     script.connection = 1;
-    script.sends = {{20ms, text("a")}, {120ms, text("b")}, {320ms, text("c")}};
-    script.replies = {text("A"), text("B")};
+    script.sends = {{20ms, textMessage("a")}, {120ms, textMessage("b")}, {320ms, textMessage("c")}};
+    script.replies = {textMessage("A"), textMessage("B")};
     return script;
 }
 
@@ -144,7 +142,7 @@ TEST_CASE(
     "[replay-run]") {
     ReplayRun run(script(), kFast, false);
     run.start(t0);
-    run.onReceived(text("A"), t0);
+    run.onReceived(textMessage("A"), t0);
     for (int step = 0; step < 3; ++step) run.onSendResult(SendResult::kQueued, t0);
     run.written(t0 + 1ms);
     run.written(t0 + 2ms);
@@ -152,7 +150,7 @@ TEST_CASE(
     run.written(t0 + 3ms);
     CHECK_FALSE(run.over(t0 + 3ms));
     SECTION("as many replies as recorded") {
-        run.onReceived(text("B"), t0 + 4ms);
+        run.onReceived(textMessage("B"), t0 + 4ms);
         CHECK(run.over(t0 + 4ms));
         CHECK_FALSE(run.nextWake());
         CHECK(allSame(run.comparison()));
@@ -165,7 +163,7 @@ TEST_CASE(
         CHECK(run.comparison()[1].verdict == ReplyVerdict::kMissing);
     }
     SECTION("any reply counts, expected or not") {
-        run.onReceived(text("extra"), t0 + 1s);
+        run.onReceived(textMessage("extra"), t0 + 1s);
         CHECK(run.over(t0 + 1s));
         CHECK(run.received() == 2);
     }
@@ -175,7 +173,7 @@ TEST_CASE("a reply after the last write moves the silence deadline", "[replay-ru
     ReplayRun run(script(), kFast, false);
     run.start(t0);
     sendAll(run, t0);
-    run.onReceived(text("A"), t0 + 1s);
+    run.onReceived(textMessage("A"), t0 + 1s);
     CHECK(run.nextWake() == t0 + 1s + ReplayRun::kSilence);
     CHECK_FALSE(run.over(t0 + 2500ms));
     CHECK(run.over(t0 + 3s));
@@ -184,11 +182,11 @@ TEST_CASE("a reply after the last write moves the silence deadline", "[replay-ru
 TEST_CASE("replies that keep coming are waited for 30 s at most after the last write",
           "[replay-run]") {
     ReplayScript many = script();
-    many.replies.assign(100, text("x"));
+    many.replies.assign(100, textMessage("x"));
     ReplayRun run(std::move(many), kFast, false);
     run.start(t0);
     sendAll(run, t0);
-    for (auto at = 1s; at < 30s; at += 1s) run.onReceived(text("x"), t0 + at);
+    for (auto at = 1s; at < 30s; at += 1s) run.onReceived(textMessage("x"), t0 + at);
     CHECK(run.nextWake() == t0 + ReplayRun::kMaxWait);
     CHECK_FALSE(run.over(t0 + 29500ms));
     CHECK(run.over(t0 + 30s));
@@ -197,11 +195,11 @@ TEST_CASE("replies that keep coming are waited for 30 s at most after the last w
 TEST_CASE("the comparison sets what came against what was recorded", "[replay-run]") {
     ReplayRun run(script(), kFast, false);
     run.start(t0);
-    run.onReceived(text("A"), t0);
+    run.onReceived(textMessage("A"), t0);
     REQUIRE(run.comparison().size() == 2);
     CHECK(run.comparison()[0].verdict == ReplyVerdict::kSame);
     CHECK(run.comparison()[1].verdict == ReplyVerdict::kMissing);
-    run.onReceived(text("B"), t0);
+    run.onReceived(textMessage("B"), t0);
     CHECK(allSame(run.comparison()));
 }
 
@@ -210,8 +208,8 @@ TEST_CASE("replies beyond the limits are counted but not kept", "[replay-run]") 
     limits.maxEvents = 1;
     ReplayRun run(script(), kFast, false, limits);
     run.start(t0);
-    run.onReceived(text("A"), t0);
-    run.onReceived(text("B"), t0);
+    run.onReceived(textMessage("A"), t0);
+    run.onReceived(textMessage("B"), t0);
     CHECK(run.received() == 2);
     CHECK(run.repliesNotKept() == 1);
     CHECK(run.comparison().size() == 2);  // "B" recorded, none kept now: missing.
