@@ -94,7 +94,8 @@ void Composer::drawInput(float spaceAfter, bool canSend) {
     ImGui::InputTextEx(
         "##Message", binary_ ? "Hex bytes, e.g. 48 69" : "Send a message", input_.data(),
         static_cast<int>(input_.capacity()) + 1, ImVec2(-spaceAfter, height),
-        ImGuiInputTextFlags_Multiline | ImGuiInputTextFlags_CallbackResize |
+        // _Multiline is from imgui_internal.h's enum: combined as ImGuiInputTextFlags (int).
+        ImGuiInputTextFlags{ImGuiInputTextFlags_Multiline} | ImGuiInputTextFlags_CallbackResize |
             ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackCharFilter,
         onInputEvent, this);
     noteItem("Message");

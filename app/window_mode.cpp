@@ -536,7 +536,8 @@ int runWindow(const CommandLine& command) {
         const auto tick = app.nextTick(drawStart);
         scheduler.onRedraw(drawStart);
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
-        const bool news = takeNews(*channel, app, *fonts, received) | session.takeFileDone(*fonts);
+        const bool channelNews = takeNews(*channel, app, *fonts, received);
+        const bool news = session.takeFileDone(*fonts) || channelNews;  // Both taken, always.
         // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
 
