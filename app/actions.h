@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "wsdemo/channel.h"
 #include "wsdemo/message.h"
@@ -59,8 +60,14 @@ struct ReplayConnectAction {
     ConnectOptions options;
 };
 
+// A replay's steps due now, in order: each is sent until the channel does not take one, so that
+// a full queue never reorders them; what it said to each goes to App::onReplayStepResults.
+struct ReplayStepsAction {
+    std::vector<MessagePtr> steps;
+};
+
 using Action = std::variant<ConnectAction, UseEchoServerAction, DisconnectAction, SendAction,
                             PingAction, PongAction, SetMockRulesAction, SaveRecordingAction,
-                            OpenRecordingAction, ReplayConnectAction>;
+                            OpenRecordingAction, ReplayConnectAction, ReplayStepsAction>;
 
 }  // namespace wsdemo

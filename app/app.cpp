@@ -103,7 +103,6 @@ void App::onMessageSendResult(SendResult result, bool timed) {
         resultsAwaited_.pop_front();
     }
     if (result == SendResult::kQueued) queuedBy_.push_back(sentBy);
-    if (sentBy == SentBy::kReplay) return recording_.onStepSendResult(result);
     composer_.onSendResult(result);
     if (sentBy != SentBy::kTimer || !timer_) return;
     // A refusal (the queue full, the message too large) stops the timer; the composer says why.
@@ -111,6 +110,12 @@ void App::onMessageSendResult(SendResult result, bool timed) {
         timer_->sent(timedSendAt_);
     else
         timer_->stop();
+}
+
+void App::onReplayStepResults(const std::vector<SendResult>& results) {
+    for (const SendResult result : results)
+        if (result == SendResult::kQueued) queuedBy_.push_back(SentBy::kReplay);
+    recording_.onStepSendResults(results);
 }
 
 // Who sent the message of `event`, a MessageSent: the channel writes messages in the order
@@ -182,10 +187,7 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     for (const Action& action : actions)
         if (const auto* send = std::get_if<SendAction>(&action))
             resultsAwaited_.push_back(send->timed ? SentBy::kTimer : SentBy::kComposer);
-    if (auto step = recording_.takeDue(now)) {
-        actions.push_back(std::move(*step));
-        resultsAwaited_.push_back(SentBy::kReplay);
-    }
+    if (auto steps = recording_.takeDue(now)) actions.push_back(std::move(*steps));
     ImGui::End();
     return actions;
 }

@@ -46,6 +46,8 @@ public:
     // What it said to a SendAction, `timed` when the composer's timer sent it: its row in the
     // log is marked so when it goes out.
     void onMessageSendResult(SendResult result, bool timed);
+    // What it said to the steps of a ReplayStepsAction, in order (see RecordingSession).
+    void onReplayStepResults(const std::vector<SendResult>& results);
     // A line in red above the composer until the user dismisses it: a settings file set
     // aside, a font not found, TLS verification off, an action that failed.
     void addNotice(std::string notice);

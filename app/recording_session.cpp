@@ -132,18 +132,19 @@ void RecordingSession::stop() {
 }
 
 std::optional<Action> RecordingSession::takeDue(SteadyClock::time_point now) {
-    if (!replay_ || !replay_->ended.empty() || replay_->stepSentAt) return std::nullopt;
+    if (!replay_ || !replay_->ended.empty() || replay_->stepsSentAt) return std::nullopt;
     replay_->over = replay_->run.over(now);
-    const MessagePtr message = replay_->run.due(now);
-    if (!message) return std::nullopt;
-    replay_->stepSentAt = now;
-    return SendAction{message->type, message->data};
+    std::vector<MessagePtr> steps = replay_->run.dueSteps(now, kMaxStepsPerFrame);
+    if (steps.empty()) return std::nullopt;
+    replay_->stepsSentAt = now;
+    return ReplayStepsAction{std::move(steps)};
 }
 
-void RecordingSession::onStepSendResult(SendResult result) {
-    if (!replay_ || !replay_->stepSentAt) return;
-    replay_->run.onSendResult(result, *replay_->stepSentAt);
-    replay_->stepSentAt.reset();
+void RecordingSession::onStepSendResults(const std::vector<SendResult>& results) {
+    if (!replay_ || !replay_->stepsSentAt) return;
+    for (const SendResult result : results)
+        replay_->run.onSendResult(result, *replay_->stepsSentAt);
+    replay_->stepsSentAt.reset();
 }
 
 void RecordingSession::onStepWritten(uint64_t connection, SteadyClock::time_point at) {
@@ -152,7 +153,7 @@ void RecordingSession::onStepWritten(uint64_t connection, SteadyClock::time_poin
 
 std::optional<SteadyClock::time_point> RecordingSession::nextTick() const {
     // A step's send result comes with the actions of the frame that gave it out.
-    if (!replay_ || !replay_->ended.empty() || replay_->over || replay_->stepSentAt)
+    if (!replay_ || !replay_->ended.empty() || replay_->over || replay_->stepsSentAt)
         return std::nullopt;
     return replay_->run.nextWake();
 }

@@ -33,8 +33,8 @@ struct Replay {
     ReplayRun run;
     uint64_t afterConnection = 0;        // Connections up to this one are not the replay's.
     std::optional<uint64_t> connection;  // Once open.
-    // A step handed out as a SendAction at this time; its send result not in yet.
-    std::optional<SteadyClock::time_point> stepSentAt;
+    // Steps handed out as a ReplayStepsAction at this time; their send results not in yet.
+    std::optional<SteadyClock::time_point> stepsSentAt;
     bool over = false;  // A frame saw run.over(): nothing more to wait for.
     std::string ended;  // Why it ended before its time: "stopped", "the connection closed".
     std::vector<std::string> skipped;  // Of the recorded request: not sent (replayOptions).
@@ -66,11 +66,15 @@ public:
     // under way (then the action to carry out).
     std::optional<Action> step(std::string url, ReplayPace pace, ConnectOptions base);
     void stop();  // Sends no more; the connection stays.
-    // The replay's step due by `now`, one at a time: the next is due once the channel's answer
-    // to this one came (onStepSendResult), so that a full queue never reorders steps.
+    // At most this many steps go in one frame (a fast replay of a long recording): about a
+    // millisecond of channel sends.
+    static constexpr std::size_t kMaxStepsPerFrame = 256;
+    // The replay's steps due by `now` (ReplayRun::dueSteps), as one ReplayStepsAction; the
+    // next are due once the channel's answers to these came (onStepSendResults).
     std::optional<Action> takeDue(SteadyClock::time_point now);
-    // What the channel said to the last step takeDue() gave out.
-    void onStepSendResult(SendResult result);
+    // What the channel said to the steps takeDue() gave out, in order: one result per step
+    // sent, the last perhaps a refusal; the steps after it were not sent and are due again.
+    void onStepSendResults(const std::vector<SendResult>& results);
     // The MessageSent of a step on `connection` (the App knows whose each queued message is).
     void onStepWritten(uint64_t connection, SteadyClock::time_point at);
     // When takeDue() next has news (a send due, or the replay over).

@@ -41,6 +41,16 @@ MessagePtr ReplayRun::due(SteadyClock::time_point now) const {
     return script_.sends[stepsDone_].message;
 }
 
+std::vector<MessagePtr> ReplayRun::dueSteps(SteadyClock::time_point now, std::size_t max) const {
+    std::vector<MessagePtr> steps;
+    if (MessagePtr first = due(now); first && max > 0) steps.push_back(std::move(first));
+    if (steps.empty() || stepwise_) return steps;
+    for (std::size_t step = stepsDone_ + 1;
+         step < total() && steps.size() < max && gapBefore(step).count() == 0; ++step)
+        steps.push_back(script_.sends[step].message);
+    return steps;
+}
+
 void ReplayRun::onSendResult(SendResult result, SteadyClock::time_point now) {
     if (!startedAt_ || allStepsDone()) return;
     if (result == SendResult::kQueueFull) {

@@ -43,6 +43,11 @@ public:
     // The next step's message when it is due at `now`, else null. The caller sends it and
     // passes on the channel's answer with onSendResult() before asking again.
     MessagePtr due(SteadyClock::time_point now) const;
+    // Up to `max` steps that can go at `now`, in order: the one due(), then each following one
+    // with no gap before it (--pace fast), which is due once the one before is taken. The
+    // caller sends them in order, stops at the first the channel does not take, and passes on
+    // each answer with onSendResult() before asking again. Stepwise: one step at a time.
+    std::vector<MessagePtr> dueSteps(SteadyClock::time_point now, std::size_t max) const;
     // kQueued: the step is done and its write awaited; kQueueFull: the same step is due again
     // kRetryAfterFullQueue later; anything else: the step is refused for good and skipped.
     void onSendResult(SendResult result, SteadyClock::time_point now);

@@ -296,6 +296,15 @@ struct Session {
                                     : channel.sendBinary(std::move(request.data)),
                                 request.timed);
     }
+    void handle(ReplayStepsAction request) {
+        std::vector<SendResult> results;
+        for (const MessagePtr& step : request.steps) {
+            results.push_back(step->type == Message::Type::kText ? channel.send(step->data)
+                                                                 : channel.sendBinary(step->data));
+            if (results.back() != SendResult::kQueued) break;  // The rest wait, in order.
+        }
+        app.onReplayStepResults(results);
+    }
     void handle(PingAction request) { app.onSendResult(channel.ping(std::move(request.payload))); }
     void handle(PongAction request) { app.onSendResult(channel.pong(std::move(request.payload))); }
     void handle(SetMockRulesAction request) {

@@ -153,10 +153,12 @@ RecordingRead twoSends() {
     return read;
 }
 
-std::vector<std::string> sentTexts(const std::vector<Action>& actions) {
+// The replay's steps handed out in `actions`, each ReplayStepsAction's in order.
+std::vector<std::string> replayedTexts(const std::vector<Action>& actions) {
     std::vector<std::string> texts;
     for (const Action& action : actions)
-        if (const auto* send = std::get_if<SendAction>(&action)) texts.push_back(send->data);
+        if (const auto* steps = std::get_if<ReplayStepsAction>(&action))
+            for (const MessagePtr& step : steps->steps) texts.push_back(step->data);
     return texts;
 }
 
@@ -226,7 +228,7 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
 
     // What the window loop does with a step: the channel takes it, then writes it.
     const auto sendStep = [&screen](SteadyClock::time_point writtenAt) {
-        screen.app.onMessageSendResult(SendResult::kQueued, false);
+        screen.app.onReplayStepResults({SendResult::kQueued});
         screen.app.onEvents({ChannelEvent{writtenAt, 1, MessageSent{textMessage("step")}}});
     };
     const auto t0 = SteadyClock::now();
@@ -235,16 +237,16 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
     CHECK(screen.app.nextTick(t0) == t0);
     screen.now = t0;
     screen.frame();
-    CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a"});
-    CHECK_FALSE(screen.app.nextTick(t0));  // One step at a time: the channel's answer first.
+    CHECK(replayedTexts(screen.actions) == std::vector<std::string>{"a"});
+    CHECK_FALSE(screen.app.nextTick(t0));  // The channel's answer first.
     sendStep(t0 + 20ms);
     CHECK(screen.app.nextTick(t0) == t0 + 120ms);  // The recorded 100 ms after "a" was written.
     screen.now = t0 + 119ms;
     screen.frame();
-    CHECK(sentTexts(screen.actions).size() == 1);
+    CHECK(replayedTexts(screen.actions).size() == 1);
     screen.now = t0 + 120ms;
     screen.frame();
-    CHECK(sentTexts(screen.actions) == std::vector<std::string>{"a", "b"});
+    CHECK(replayedTexts(screen.actions) == std::vector<std::string>{"a", "b"});
     sendStep(t0 + 120ms);
     screen.now = t0 + 1300ms;  // The rate settled.
     screen.frame();
@@ -257,6 +259,43 @@ TEST_CASE("a replay connects with the recorded subprotocols and sends at its tic
     screen.now = t0 + 2600ms;  // The rate settled again: nothing is left to tick for.
     screen.frame();
     CHECK_FALSE(screen.app.nextTick(screen.now));
+}
+
+TEST_CASE("a fast replay hands out every due step in one frame, then the rest after a refusal",
+          "[app][record]") {
+    AppScreen screen;
+    RecordingRead read = twoSends();
+    for (int i = 0; i < 600; ++i) {  // 602 sends in all.
+        RecordedEvent event = read.events[1];
+        event.message = textMessage(std::to_string(i));
+        read.events.push_back(event);
+    }
+    screen.app.showRecording("long.jsonl", std::move(read));
+    screen.frame();
+    screen.click("Record");
+    screen.click("Pace");
+    screen.frame();  // The combo's list appears.
+    screen.click("Fast");
+    screen.click("Replay");
+    const auto t0 = SteadyClock::now();
+    screen.app.onEvents({opened(t0, 1)});
+    screen.actions.clear();
+    screen.now = t0;
+    screen.frame();
+    std::vector<std::string> first = replayedTexts(screen.actions);
+    REQUIRE(first.size() == RecordingSession::kMaxStepsPerFrame);
+    CHECK(first[0] == "a");
+    CHECK(first[2] == "0");
+    // The channel took 100 and had no room for the 101st: the next frame starts from it.
+    std::vector<SendResult> results(100, SendResult::kQueued);
+    results.push_back(SendResult::kQueueFull);
+    screen.app.onReplayStepResults(results);
+    screen.actions.clear();
+    screen.now = t0 + ReplayRun::kRetryAfterFullQueue;
+    screen.frame();
+    const std::vector<std::string> next = replayedTexts(screen.actions);
+    REQUIRE_FALSE(next.empty());
+    CHECK(next[0] == first[100]);
 }
 
 TEST_CASE("the rows of timed sends are marked as they go out, in the order queued", "[app]") {

@@ -166,7 +166,7 @@ TEST_CASE("the comparison lists each reply with its verdict, and a summary", "[r
     open.state = ReadyState::kOpen;
     screen.session.onEvent({now, 1, StateChanged{open}}, WallClock::now());
     CHECK(screen.session.takeDue(now));
-    screen.session.onStepSendResult(SendResult::kQueued);  // The channel took it.
+    screen.session.onStepSendResults({SendResult::kQueued});  // The channel took it.
     screen.session.onEvent({now, 1, MessageReceived{textMessage("A")}}, WallClock::now());
     screen.session.onEvent({now, 1, MessageReceived{textMessage("more")}}, WallClock::now());
     screen.frame();

@@ -44,7 +44,51 @@ void sendAll(ReplayRun& run, SteadyClock::time_point now) {
     }
 }
 
+std::vector<std::string> texts(const std::vector<MessagePtr>& messages) {
+    std::vector<std::string> result;
+    for (const MessagePtr& message : messages) result.push_back(message->data);
+    return result;
+}
+
 }  // namespace
+
+TEST_CASE("at --pace fast every step can go at once, in order, up to the number asked",
+          "[replay-run]") {
+    ReplayRun run(script(), kFast, false);
+    CHECK(run.dueSteps(t0, 10).empty());  // Not before the connection opens.
+    run.start(t0);
+    CHECK(texts(run.dueSteps(t0, 10)) == std::vector<std::string>{"a", "b", "c"});
+    CHECK(texts(run.dueSteps(t0, 2)) == std::vector<std::string>{"a", "b"});
+    CHECK(run.dueSteps(t0, 0).empty());
+    run.onSendResult(SendResult::kQueued, t0);
+    CHECK(texts(run.dueSteps(t0, 10)) == std::vector<std::string>{"b", "c"});
+}
+
+TEST_CASE("a full queue holds back the step it refused and every one after it", "[replay-run]") {
+    ReplayRun run(script(), kFast, false);
+    run.start(t0);
+    // The channel took "a" and had no room for "b": "c" was not sent, so nothing overtakes "b".
+    run.onSendResult(SendResult::kQueued, t0);
+    run.onSendResult(SendResult::kQueueFull, t0);
+    CHECK(run.dueSteps(t0 + ReplayRun::kRetryAfterFullQueue - 1ms, 10).empty());
+    CHECK(texts(run.dueSteps(t0 + ReplayRun::kRetryAfterFullQueue, 10)) ==
+          std::vector<std::string>{"b", "c"});
+}
+
+TEST_CASE("at the recorded pace, and stepwise, steps go one at a time", "[replay-run]") {
+    SECTION("recorded") {
+        ReplayRun run(script(), kRecorded, false);
+        run.start(t0);
+        CHECK(texts(run.dueSteps(t0 + 1h, 10)) == std::vector<std::string>{"a"});
+    }
+    SECTION("stepwise, even with steps allowed ahead") {
+        ReplayRun run(script(), kFast, true);
+        run.next();
+        run.next();
+        run.start(t0);
+        CHECK(texts(run.dueSteps(t0, 10)) == std::vector<std::string>{"a"});
+    }
+}
 
 TEST_CASE("nothing is due before the connection opens", "[replay-run]") {
     ReplayRun run(script(), kRecorded, false);
