@@ -148,13 +148,41 @@ std::optional<SteadyClock::time_point> App::nextTick(SteadyClock::time_point now
     // Messages per second fall to zero a second after the traffic stops: one frame shows it.
     const auto rateSettled = lastTrafficAt_ + kRateWindow;
     if (!rateSettledDrawn_) tick = tick ? std::min(*tick, rateSettled) : rateSettled;
+    if (const auto due = nextSendDue()) tick = tick ? std::min(*tick, *due) : due;
+    return tick;
+}
+
+std::optional<SteadyClock::time_point> App::nextSendDue() const {
     // The timer's next send.
-    if (const auto due = timer_ ? timer_->nextDue() : std::nullopt)
-        tick = tick ? std::min(*tick, *due) : due;
+    std::optional<SteadyClock::time_point> tick = timer_ ? timer_->nextDue() : std::nullopt;
     // A replay's next send, or the end of its wait for replies.
     if (const auto replayTick = recording_.nextTick())
         tick = tick ? std::min(*tick, *replayTick) : replayTick;
     return tick;
+}
+
+std::vector<Action> App::sendsDueUndrawn(const ChannelStatus& status, SteadyClock::time_point now) {
+    std::vector<Action> actions;
+    addSendsDue(status.state == ReadyState::kOpen, now, actions);
+    awaitResults(actions);
+    return actions;
+}
+
+void App::addSendsDue(bool open, SteadyClock::time_point now, std::vector<Action>& actions) {
+    if (open && timer_ && timer_->due(now)) {
+        actions.push_back(SendAction{timerType_, timer_->message(), /*timed=*/true});
+        timedSendAt_ = now;  // Counted as sent then, once the channel took it.
+    }
+    if (auto steps = recording_.takeDue(now)) actions.push_back(std::move(*steps));
+}
+
+// The window loop carries out `actions` in order, then passes on what the channel said to each
+// SendAction (onMessageSendResult).
+void App::awaitResults(const std::vector<Action>& actions) {
+    resultsAwaited_.clear();
+    for (const Action& action : actions)
+        if (const auto* send = std::get_if<SendAction>(&action))
+            resultsAwaited_.push_back(send->timed ? SentBy::kTimer : SentBy::kComposer);
 }
 
 std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& latest,
@@ -180,20 +208,18 @@ std::vector<Action> App::frame(const ChannelStatus& status, const MessagePtr& la
     if (auto send = composer_.draw(canSend(status, reconnect_.has_value()), settings_.snippets))
         actions.push_back(std::move(*send));
     if (!sameSnippets(snippetsBefore, settings_.snippets)) settingsChanged_ = true;
-    runTimer(status.state == ReadyState::kOpen, now, actions);
+    const bool open = status.state == ReadyState::kOpen;
+    drawTimerControls(open, now);
     latestPanel_.draw(latest, received_);
     drawSplit(now, actions);
-    resultsAwaited_.clear();
-    for (const Action& action : actions)
-        if (const auto* send = std::get_if<SendAction>(&action))
-            resultsAwaited_.push_back(send->timed ? SentBy::kTimer : SentBy::kComposer);
-    if (auto steps = recording_.takeDue(now)) actions.push_back(std::move(*steps));
+    addSendsDue(open, now, actions);
+    awaitResults(actions);
     ImGui::End();
     return actions;
 }
 
-// The timer's controls, and its send when one is due.
-void App::runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions) {
+// The timer's controls: start and stop (its sends are addSendsDue's).
+void App::drawTimerControls(bool open, SteadyClock::time_point now) {
     if (auto request = composer_.drawTimer(timer_ ? &*timer_ : nullptr, open, now)) {
         if (request->start) {
             timer_.emplace(std::move(*request->start));
@@ -202,10 +228,6 @@ void App::runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& 
         } else if (timer_) {
             timer_->stop();
         }
-    }
-    if (open && timer_ && timer_->due(now)) {
-        actions.push_back(SendAction{timerType_, timer_->message(), /*timed=*/true});
-        timedSendAt_ = now;  // Counted as sent then, once the channel took it.
     }
 }
 

@@ -59,6 +59,12 @@ public:
     // When a frame is due with no input and no news: the reconnect countdown ticks, the
     // timer sends.
     std::optional<SteadyClock::time_point> nextTick(SteadyClock::time_point now) const;
+    // While no frame is drawn (the window minimised), what is due to be sent all the same: the
+    // timer's message and a replay's steps. frame() gives them out too.
+    std::vector<Action> sendsDueUndrawn(const ChannelStatus& status, SteadyClock::time_point now);
+    // When sendsDueUndrawn() next has work with no news meanwhile: the ticks of nextTick() that
+    // matter with nothing on screen.
+    std::optional<SteadyClock::time_point> nextSendDue() const;
 
     // The connection dropped and the channel will try again: sends are still queued.
     bool reconnectPending() const { return reconnect_.has_value(); }
@@ -85,7 +91,9 @@ private:
 
     bool isHousekeeping(const ChannelEvent& event);
     SentBy takeSentBy(const ChannelEvent& event);
-    void runTimer(bool open, SteadyClock::time_point now, std::vector<Action>& actions);
+    void drawTimerControls(bool open, SteadyClock::time_point now);
+    void addSendsDue(bool open, SteadyClock::time_point now, std::vector<Action>& actions);
+    void awaitResults(const std::vector<Action>& actions);
     void handleShortcuts();
     void drawNotices();
     void drawSplit(SteadyClock::time_point now, std::vector<Action>& actions);

@@ -420,10 +420,12 @@ void configureInput(ImGuiIO& io) {
 
 // Waits for events until a redraw is due: input, news from the channel, or the App's own tick.
 // True when it is due now; false when an event came first (the caller looks again).
+// Minimised, only what is sent counts: ticks for the screen would wake it for nothing.
 bool waitForRedraw(const RedrawScheduler& scheduler, const WakeLatch& wake, const App& app,
-                   const ImGuiIO& io) {
+                   const ImGuiIO& io, bool minimised) {
     auto due = scheduler.nextRedraw(wake.pending(), inputHeld(io));
-    if (const auto tick = app.nextTick(Clock::now())) due = due ? std::min(*due, *tick) : tick;
+    const auto tick = minimised ? app.nextSendDue() : app.nextTick(Clock::now());
+    if (tick) due = due ? std::min(*due, *tick) : tick;
     if (!due) {
         glfwWaitEvents();
         return false;
@@ -537,7 +539,9 @@ int runWindow(const CommandLine& command) {
     // Main loop: wait until a redraw is due, unless asked to draw back to back as Dear ImGui's
     // example does.
     while (!glfwWindowShouldClose(window)) {
-        if (!command.redrawContinuously && !waitForRedraw(scheduler, wake, app, io)) continue;
+        if (!command.redrawContinuously &&
+            !waitForRedraw(scheduler, wake, app, io, glfwGetWindowAttrib(window, GLFW_ICONIFIED)))
+            continue;
         const auto drawStart = Clock::now();
         glfwPollEvents();
         const bool forInput =
@@ -547,8 +551,13 @@ int runWindow(const CommandLine& command) {
         wake.take();  // Before reading the channel: what arrives from now on wakes us again.
         const bool channelNews = takeNews(*channel, app, *fonts, received);
         const bool news = session.takeFileDone(*fonts) || channelNews;  // Both taken, always.
-        // Minimised: keep taking the channel's events, so it keeps reading, but draw nothing.
-        if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
+        // Minimised: keep taking the channel's events, so it keeps reading, and sending what is
+        // due (the timer, a replay), but draw nothing.
+        if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+            for (Action& action : app.sendsDueUndrawn(channel->status(), drawStart))
+                session.carryOut(std::move(action));
+            continue;
+        }
 
         fonts->noteCharacters(io.InputQueueCharacters);
         if (windowEvents.newContentScale) {

@@ -397,6 +397,31 @@ TEST_CASE("the timer sends when due, asks for a frame for each send and no other
     CHECK_FALSE(screen.app.nextTick(screen.now + 1s));
 }
 
+TEST_CASE("undrawn (minimised), the timer still sends and only sends wake the loop", "[app]") {
+    AppScreen screen;
+    const auto start = screen.now;
+    startTimer(screen, "3");
+    takeTimedSends(screen);
+    // Traffic: the rate shown settles a second later, which matters only on screen.
+    screen.app.onEvents({received("traffic")});
+    CHECK(screen.app.nextTick(start) == start + 300ms);
+    CHECK(screen.app.nextSendDue() == start + 300ms);
+
+    screen.actions = screen.app.sendsDueUndrawn(screen.status, start + 299ms);
+    CHECK(takeTimedSends(screen).empty());
+    screen.actions = screen.app.sendsDueUndrawn(screen.status, start + 300ms);
+    CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
+    screen.actions = screen.app.sendsDueUndrawn(screen.status, start + 900ms);
+    CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
+    screen.actions = screen.app.sendsDueUndrawn(screen.status, start + 1200ms);
+    CHECK(takeTimedSends(screen) == std::vector<std::string>{"tick"});
+    // All three sent: nothing is left to wake an undrawn window for, though a frame would still
+    // show the settled rate.
+    CHECK_FALSE(screen.app.nextSendDue());
+    REQUIRE(screen.app.nextTick(start + 1200ms));
+    CHECK(*screen.app.nextTick(start + 1200ms) >= start + 1s);
+}
+
 TEST_CASE("the timer stops when the connection closes, or when a send is refused", "[app]") {
     AppScreen screen;
     const auto start = screen.now;

@@ -232,6 +232,18 @@ class App:
             start += 2 + width * height
         return images
 
+    def set_minimised(self, minimised):
+        """As a window manager does when the user minimises or restores it: WM_STATE Iconic (3)
+        or Normal (1), which is what GLFW reads for GLFW_ICONIFIED."""
+        wm_state = self._xdisplay.intern_atom("WM_STATE")
+        self._window.change_property(wm_state, wm_state, 32, [3 if minimised else 1, 0])
+        self._xdisplay.flush()
+
+    def cpu_seconds(self):
+        """User and system time the process has used so far (/proc/PID/stat)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def screenshot(self, path):
         subprocess.run(["import", "-window", str(self.id), str(path)], env=self.env,
                        check=True, timeout=10)
