@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -768,6 +769,28 @@ TEST_CASE("Recordings are written whole, or the reason is given", "[recording]")
         const std::string path = directory / "missing/session.jsonl";
         CHECK(writeRecording(path, events, "1.0") ==
               "cannot write " + path + ": No such file or directory");
+    }
+    SECTION("a FIFO or a symlink where the temporary file goes is refused, never opened") {
+        const std::string path = directory / "session.jsonl";
+        const std::string temporary = path + ".tmp";
+        SECTION("a FIFO, which would block the save until someone read it") {
+            REQUIRE(::mkfifo(temporary.c_str(), 0600) == 0);
+        }
+        SECTION("a symlink, which would send the recording elsewhere") {
+            fs::create_symlink(directory / "elsewhere", temporary);
+        }
+        auto saving =
+            std::async(std::launch::async, [&] { return writeRecording(path, events, "1.0"); });
+        if (saving.wait_for(10s) != std::future_status::ready) {
+            // Open the FIFO's other end so that the blocked save ends, then fail.
+            const int reader = ::open(temporary.c_str(), O_RDONLY | O_NONBLOCK);
+            saving.wait();
+            ::close(reader);
+            FAIL("the save blocked on " << temporary);
+        }
+        CHECK(saving.get() == "cannot write " + path + ": " + temporary + " is in the way");
+        CHECK_FALSE(fs::exists(directory / "elsewhere"));
+        CHECK_FALSE(fs::exists(path));
     }
     SECTION("a folder that cannot be written") {
         if (::geteuid() == 0) return;  // Root writes anywhere; the folder case above still runs.

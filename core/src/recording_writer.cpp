@@ -1,5 +1,6 @@
 // Recordings written: JSON Lines lines, HAR documents, and the files that hold them.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -218,6 +219,27 @@ std::string systemError(const std::string& path) {
     return "cannot write " + path + ": " + std::strerror(errno);
 }
 
+// The temporary file, created or emptied; null with errno set. A FIFO, a device or a symlink in
+// its place is refused, never opened: a FIFO would block the save until someone read it, and a
+// symlink would send the recording elsewhere.
+std::FILE* openTemporary(const std::string& temporary) {
+    struct stat info {};
+    if (::lstat(temporary.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+        errno = EEXIST;
+        return nullptr;
+    }
+    const int fd = ::open(temporary.c_str(),
+                          O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) return nullptr;
+    std::FILE* file = ::fdopen(fd, "wb");
+    if (!file) {
+        const int error = errno;
+        ::close(fd);
+        errno = error;
+    }
+    return file;
+}
+
 // Writes everything or says why not; the file is closed either way.
 std::string writeAll(const std::string& path, std::unique_ptr<std::FILE, int (*)(std::FILE*)> file,
                      const std::vector<RecordedEvent>& events, const std::string& creatorVersion) {
@@ -243,8 +265,9 @@ std::string writeRecording(const std::string& path, const std::vector<RecordedEv
                            const std::string& creatorVersion) {
     // Through a temporary file renamed into place: a failed save never leaves half a file.
     const std::string temporary = path + ".tmp";
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temporary.c_str(), "wb"),
-                                                         &std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(openTemporary(temporary), &std::fclose);
+    if (!file && errno == EEXIST)
+        return "cannot write " + path + ": " + temporary + " is in the way";
     if (!file) return systemError(path);
     std::string error = writeAll(path, std::move(file), events, creatorVersion);
     if (error.empty() && std::rename(temporary.c_str(), path.c_str()) != 0)
