@@ -61,6 +61,7 @@ struct WindowEvents {
     RedrawScheduler* scheduler;
     std::optional<float> newContentScale;  // The window moved to a monitor with another scale.
     std::vector<int> keysPressed;          // Since the last frame, in order.
+    bool minimised = false;                // As the iconify callback last said.
 };
 
 // Dear ImGui 1.86 samples io.KeysDown once a frame: a key pressed and released between two
@@ -149,7 +150,10 @@ void installRedrawCallbacks(GLFWwindow* window, WindowEvents& events) {
     glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { redraw(w); });
     glfwSetWindowRefreshCallback(window, redraw);
     glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { redraw(w); });
-    glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int) { redraw(w); });
+    glfwSetWindowIconifyCallback(window, [](GLFWwindow* w, int iconified) {
+        static_cast<WindowEvents*>(glfwGetWindowUserPointer(w))->minimised = iconified;
+        redraw(w);
+    });
     glfwSetWindowContentScaleCallback(window, [](GLFWwindow* w, float xScale, float) {
         static_cast<WindowEvents*>(glfwGetWindowUserPointer(w))->newContentScale = xScale;
         redraw(w);
@@ -540,7 +544,7 @@ int runWindow(const CommandLine& command) {
     // example does.
     while (!glfwWindowShouldClose(window)) {
         if (!command.redrawContinuously &&
-            !waitForRedraw(scheduler, wake, app, io, glfwGetWindowAttrib(window, GLFW_ICONIFIED)))
+            !waitForRedraw(scheduler, wake, app, io, windowEvents.minimised))
             continue;
         const auto drawStart = Clock::now();
         glfwPollEvents();
@@ -553,7 +557,7 @@ int runWindow(const CommandLine& command) {
         const bool news = session.takeFileDone(*fonts) || channelNews;  // Both taken, always.
         // Minimised: keep taking the channel's events, so it keeps reading, and sending what is
         // due (the timer, a replay), but draw nothing.
-        if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+        if (windowEvents.minimised) {
             for (Action& action : app.sendsDueUndrawn(channel->status(), drawStart))
                 session.carryOut(std::move(action));
             continue;
