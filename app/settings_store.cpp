@@ -126,7 +126,6 @@ bool writeAll(int fd, const std::string& data) {
     return true;
 }
 
-// "20261128-201500", local time: when the bad file was found.
 // ---------------------------------------------------------------------------------------------
 // Settings to JSON.
 
