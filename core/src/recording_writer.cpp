@@ -219,15 +219,17 @@ std::string systemError(const std::string& path) {
     return "cannot write " + path + ": " + std::strerror(errno);
 }
 
-// The temporary file, created or emptied; null with errno set. A FIFO, a device or a symlink in
-// its place is refused, never opened: a FIFO would block the save until someone read it, and a
-// symlink would send the recording elsewhere.
-std::FILE* openTemporary(const std::string& temporary) {
+// Something other than a file where the temporary file goes (writeRecording refuses it, never
+// opens it): a FIFO would block the save until someone read it, a symlink would send the
+// recording elsewhere.
+bool inTheWay(const std::string& temporary) {
     struct stat info {};
-    if (::lstat(temporary.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
-        errno = EEXIST;
-        return nullptr;
-    }
+    return ::lstat(temporary.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
+}
+
+// The temporary file, created or emptied; null with errno set. Not through a symlink, and not
+// blocking, should one appear after inTheWay() looked.
+std::FILE* openTemporary(const std::string& temporary) {
     const int fd = ::open(temporary.c_str(),
                           O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) return nullptr;
@@ -265,9 +267,8 @@ std::string writeRecording(const std::string& path, const std::vector<RecordedEv
                            const std::string& creatorVersion) {
     // Through a temporary file renamed into place: a failed save never leaves half a file.
     const std::string temporary = path + ".tmp";
+    if (inTheWay(temporary)) return "cannot write " + path + ": " + temporary + " is in the way";
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(openTemporary(temporary), &std::fclose);
-    if (!file && errno == EEXIST)
-        return "cannot write " + path + ": " + temporary + " is in the way";
     if (!file) return systemError(path);
     std::string error = writeAll(path, std::move(file), events, creatorVersion);
     if (error.empty() && std::rename(temporary.c_str(), path.c_str()) != 0)
