@@ -66,8 +66,8 @@ public:
     // under way (then the action to carry out).
     std::optional<Action> step(std::string url, ReplayPace pace, ConnectOptions base);
     void stop();  // Sends no more; the connection stays.
-    // At most this many steps go in one frame (a fast replay of a long recording): about a
-    // millisecond of channel sends.
+    // At most this many steps go in one frame (a fast replay of a long recording), so that the
+    // frame stays short; the rest go in the next.
     static constexpr std::size_t kMaxStepsPerFrame = 256;
     // The replay's steps due by `now` (ReplayRun::dueSteps), as one ReplayStepsAction; the
     // next are due once the channel's answers to these came (onStepSendResults).
