@@ -272,6 +272,36 @@ TEST_CASE("disconnecting while connecting gives up at once", "[channel]") {
     CHECK(probe.channel().send("after") == SendResult::kClosed);
 }
 
+TEST_CASE("a disconnect right after connect is never lost", "[channel]") {
+    // CI fault: the worker had taken the connect but not yet marked itself busy, so the
+    // disconnect found the channel "closed" and was dropped; the attempt ran to its timeout.
+    test::SilentListener silent;
+    ConnectOptions options;
+    options.connectTimeout = 60s;
+    ChannelProbe probe;
+    const auto closedCount = [](const std::vector<ChannelEvent>& events) {
+        std::size_t closed = 0;
+        for (const auto& event : events)
+            if (const auto* changed = std::get_if<StateChanged>(&event.what))
+                closed += changed->status.state == ReadyState::kClosed;
+        return closed;
+    };
+    constexpr std::size_t kRounds = 500;
+    for (std::size_t round = 1; round <= kRounds; ++round) {
+        probe.channel().connect(silentUrl(silent), options);
+        // Lands the disconnect at every point of the worker's taking the connect.
+        const auto until = std::chrono::steady_clock::now() + (round % 100) * 1us;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        probe.channel().disconnect();
+        const bool closed =
+            probe.waitUntil([&](const auto& events) { return closedCount(events) == round; }, 5s);
+        INFO("round " << round);
+        REQUIRE(closed);
+    }
+    CHECK(probe.closedStatus().failure == FailureStage::kCancelled);
+}
+
 TEST_CASE("one channel serves successive connections", "[channel]") {
     EchoServer first;
     EchoServer second;

@@ -179,7 +179,9 @@ struct Channel::Worker {
         std::size_t maxMessageBytes = ConnectOptions{}.maxMessageBytes;  // connect() writes.
         bool stopping = false;  // The destructor: end the service loop.
         // The worker writes, callers read.
-        bool idle = true;  // No connection, none coming: nothing to wait for.
+        // No connection, none coming: nothing to wait for. False once the worker takes a
+        // connect request; true again when it gives up.
+        bool idle = true;
         ChannelStatus status;
         MessagePtr latest;
         std::deque<ChannelEvent> events;
@@ -605,6 +607,10 @@ void Channel::Worker::onWakeRequests() {
     {
         std::lock_guard<std::mutex> lock(shared.mutex);
         requests.swap(shared.requests);
+        // Busy from the moment a connect is taken, not from when it starts: a disconnect in
+        // between must find something to end.
+        for (const auto& request : requests)
+            if (std::holds_alternative<ConnectRequest>(request)) shared.idle = false;
         resumeReading = readingPaused && !shared.readingPaused;
         writeWanted = !shared.outgoing.empty() || !shared.controls.empty();
     }
@@ -693,10 +699,6 @@ void Channel::Worker::startAttempt(const ConnectRequest& request) {
     outstandingPings.clear();
     keepalivePingDue = false;
     assembler.emplace(request.options.maxMessageBytes);
-    {
-        std::lock_guard<std::mutex> lock(shared.mutex);
-        shared.idle = false;
-    }
     status = ChannelStatus{};
     status.url = request.failure == FailureStage::kNone ? request.url.toString() : request.urlText;
     if (request.failure != FailureStage::kNone) {
