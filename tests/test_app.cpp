@@ -12,8 +12,11 @@
 #include "replay_run.h"
 #include "support/headless_imgui.h"
 #include "support/messages.h"
+#include "support/recorded_events.h"
 
 using namespace wsdemo;
+using wsdemo::test::recordedEvent;
+using wsdemo::test::recordedMessage;
 using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 using wsdemo::test::HeadlessImGui;
@@ -134,22 +137,13 @@ RecordingRead twoSends() {
     connection->url = "ws://h/";
     connection->subprotocols = {"chat"};
     RecordingRead read;
-    RecordedEvent event;
-    event.connection = 1;
-    event.wallTime = t;
-    event.kind = RecordedKind::kOpen;
-    event.opened = connection;
-    read.events.push_back(event);
-    event.kind = RecordedKind::kMessage;
-    event.direction = RecordedDirection::kSend;
-    event.message = textMessage("a");
-    read.events.push_back(event);
-    event.wallTime = t + 100ms;
-    event.message = textMessage("b");
-    read.events.push_back(event);
-    event.direction = RecordedDirection::kReceive;
-    event.message = textMessage("A");
-    read.events.push_back(event);
+    read.events.push_back(recordedEvent(t, 1, RecordedKind::kOpen));
+    read.events.back().opened = connection;
+    read.events.push_back(recordedMessage(t, 1, RecordedDirection::kSend, textMessage("a")));
+    read.events.push_back(
+        recordedMessage(t + 100ms, 1, RecordedDirection::kSend, textMessage("b")));
+    read.events.push_back(
+        recordedMessage(t + 100ms, 1, RecordedDirection::kReceive, textMessage("A")));
     return read;
 }
 

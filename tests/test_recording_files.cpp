@@ -13,6 +13,7 @@
 
 #include "recording_files.h"
 #include "support/messages.h"
+#include "support/recorded_events.h"
 #include "support/temporary_directory.h"
 
 using namespace wsdemo;
@@ -22,14 +23,9 @@ namespace {
 
 std::vector<RecordedEvent> messages(std::initializer_list<const char*> texts) {
     std::vector<RecordedEvent> events;
-    for (const char* text : texts) {
-        RecordedEvent event;
-        event.wallTime = WallClock::now();
-        event.connection = 1;
-        event.direction = RecordedDirection::kSend;
-        event.message = test::textMessage(text);
-        events.push_back(std::move(event));
-    }
+    for (const char* text : texts)
+        events.push_back(test::recordedMessage(WallClock::now(), 1, RecordedDirection::kSend,
+                                               test::textMessage(text)));
     return events;
 }
 

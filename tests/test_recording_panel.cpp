@@ -13,34 +13,27 @@
 #include "recording_panel.h"
 #include "support/headless_imgui.h"
 #include "support/messages.h"
+#include "support/recorded_events.h"
 
 using namespace wsdemo;
+using wsdemo::test::recordedEvent;
+using wsdemo::test::recordedMessage;
 using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 using wsdemo::test::HeadlessImGui;
 
 namespace {
 
-RecordedEvent recorded(RecordedKind kind, RecordedDirection direction, MessagePtr message = {}) {
-    RecordedEvent event;
-    event.wallTime = WallClock::now();
-    event.connection = 1;
-    event.kind = kind;
-    event.direction = direction;
-    event.message = std::move(message);
-    return event;
-}
-
 // A connection to ws://h/ that sent "a" and received "A".
 RecordingRead recording() {
     RecordingRead read;
-    RecordedEvent open = recorded(RecordedKind::kOpen, RecordedDirection::kSend);
+    const auto now = WallClock::now();
+    RecordedEvent open = recordedEvent(now, 1, RecordedKind::kOpen, RecordedDirection::kSend);
     auto connection = std::make_shared<RecordedConnection>();
     connection->url = "ws://h/";
     open.opened = connection;
-    read.events = {open,
-                   recorded(RecordedKind::kMessage, RecordedDirection::kSend, textMessage("a")),
-                   recorded(RecordedKind::kMessage, RecordedDirection::kReceive, textMessage("A"))};
+    read.events = {open, recordedMessage(now, 1, RecordedDirection::kSend, textMessage("a")),
+                   recordedMessage(now, 1, RecordedDirection::kReceive, textMessage("A"))};
     return read;
 }
 

@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "support/messages.h"
+#include "support/recorded_events.h"
 #include "wsdemo/replay.h"
 
 using namespace wsdemo;
 using wsdemo::test::binaryMessage;
+using wsdemo::test::recordedMessage;
 using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 
@@ -18,21 +20,8 @@ WallClock::time_point at(std::chrono::microseconds offset) {
     return WallClock::time_point(std::chrono::seconds(1764370000)) + offset;
 }
 
-RecordedEvent message(std::chrono::microseconds time, uint64_t connection,
-                      RecordedDirection direction, MessagePtr data) {
-    RecordedEvent event;
-    event.wallTime = at(time);
-    event.connection = connection;
-    event.direction = direction;
-    event.message = std::move(data);
-    return event;
-}
-
 RecordedEvent open(std::chrono::microseconds time, uint64_t connection, std::string url) {
-    RecordedEvent event;
-    event.wallTime = at(time);
-    event.connection = connection;
-    event.kind = RecordedKind::kOpen;
+    RecordedEvent event = test::recordedEvent(at(time), connection, RecordedKind::kOpen);
     event.opened = std::make_shared<const RecordedConnection>(
         RecordedConnection{std::move(url), {{"Origin", "http://o"}}, {"chat"}, "chat", ""});
     return event;
@@ -65,13 +54,13 @@ TEST_CASE("A replay script is a connection's sends and replies", "[replay]") {
                      reply = textMessage("reply");
     const std::vector<RecordedEvent> events = {
         open(0us, 1, "ws://a/"),
-        message(1000us, 1, kReceive, textMessage("welcome")),
+        recordedMessage(at(1000us), 1, kReceive, textMessage("welcome")),
         open(5000000us, 2, "ws://b/"),
-        message(5000100us, 2, kReceive, textMessage("hello")),
-        message(5250000us, 2, kSend, first),
-        message(5300000us, 2, kReceive, reply),
-        message(6000000us, 2, kSend, second),
-        message(7000000us, 3, kSend, textMessage("third connection")),
+        recordedMessage(at(5000100us), 2, kReceive, textMessage("hello")),
+        recordedMessage(at(5250000us), 2, kSend, first),
+        recordedMessage(at(5300000us), 2, kReceive, reply),
+        recordedMessage(at(6000000us), 2, kSend, second),
+        recordedMessage(at(7000000us), 3, kSend, textMessage("third connection")),
     };
     SECTION("the first connection that sent anything") {
         const auto script = replayScript(events);
