@@ -14,12 +14,15 @@
 #include <vector>
 
 #include "support/messages.h"
+#include "support/recorded_events.h"
 #include "support/temporary_directory.h"
 #include "wsdemo/recording.h"
 #include "wsdemo/text.h"
 
 using namespace wsdemo;
 using wsdemo::test::binaryMessage;
+using wsdemo::test::recordedEvent;
+using wsdemo::test::recordedMessage;
 using wsdemo::test::textMessage;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -69,53 +72,38 @@ std::shared_ptr<const RecordedConnection> opened() {
                            "permessage-deflate"});
 }
 
-RecordedEvent event(int64_t time, uint64_t connection, RecordedKind kind,
-                    RecordedDirection direction = RecordedDirection::kReceive) {
-    RecordedEvent recorded;
-    recorded.wallTime = at(time);
-    recorded.connection = connection;
-    recorded.kind = kind;
-    recorded.direction = direction;
-    return recorded;
-}
-
-RecordedEvent messageEvent(int64_t time, uint64_t connection, RecordedDirection direction,
-                           MessagePtr message, bool timed = false) {
-    RecordedEvent recorded = event(time, connection, RecordedKind::kMessage, direction);
-    recorded.message = std::move(message);
-    recorded.timed = timed;
-    return recorded;
-}
-
 // Every kind of event, every field used, the awkward data included.
 std::vector<RecordedEvent> everyKindOfEvent() {
     std::vector<RecordedEvent> events;
-    events.push_back(event(0, 1, RecordedKind::kOpen));
+    events.push_back(recordedEvent(at(0), 1, RecordedKind::kOpen));
     events.back().opened = opened();
-    events.push_back(messageEvent(10, 1, RecordedDirection::kSend, textMessage("hello")));
+    events.push_back(recordedMessage(at(10), 1, RecordedDirection::kSend, textMessage("hello")));
     events.push_back(
-        messageEvent(20, 1, RecordedDirection::kReceive,
-                     textMessage("\xf0\x9f\x8e\x89 \xe6\x97\xa5\xe6\x9c\xac\nline 2\r\n"
-                                 "\"quoted\" \\ \t tab")));
+        recordedMessage(at(20), 1, RecordedDirection::kReceive,
+                        textMessage("\xf0\x9f\x8e\x89 \xe6\x97\xa5\xe6\x9c\xac\nline 2\r\n"
+                                    "\"quoted\" \\ \t tab")));
     events.push_back(
-        messageEvent(30, 1, RecordedDirection::kReceive, binaryMessage(allByteValues())));
-    events.push_back(messageEvent(40, 1, RecordedDirection::kReceive, textMessage("")));
-    events.push_back(messageEvent(50, 1, RecordedDirection::kSend, binaryMessage(""), true));
+        recordedMessage(at(30), 1, RecordedDirection::kReceive, binaryMessage(allByteValues())));
+    events.push_back(recordedMessage(at(40), 1, RecordedDirection::kReceive, textMessage("")));
+    events.push_back(recordedMessage(at(50), 1, RecordedDirection::kSend, binaryMessage(""), true));
     events.push_back(
-        messageEvent(1500000, 1, RecordedDirection::kSend, textMessage("timed"), true));
-    events.push_back(event(1500001, 1, RecordedKind::kPing, RecordedDirection::kSend));
+        recordedMessage(at(1500000), 1, RecordedDirection::kSend, textMessage("timed"), true));
+    events.push_back(recordedEvent(at(1500001), 1, RecordedKind::kPing, RecordedDirection::kSend));
     events.back().payload = std::string("p\0\xff", 3);
-    events.push_back(event(1500002, 1, RecordedKind::kPong, RecordedDirection::kReceive));
+    events.push_back(
+        recordedEvent(at(1500002), 1, RecordedKind::kPong, RecordedDirection::kReceive));
     events.back().payload = std::string("p\0\xff", 3);
-    events.push_back(event(1500003, 1, RecordedKind::kPong, RecordedDirection::kSend));
-    events.push_back(event(1500004, 1, RecordedKind::kClose, RecordedDirection::kSend));
+    events.push_back(recordedEvent(at(1500003), 1, RecordedKind::kPong, RecordedDirection::kSend));
+    events.push_back(recordedEvent(at(1500004), 1, RecordedKind::kClose, RecordedDirection::kSend));
     events.back().closeCode = 1000;
     events.back().payload = "bye \xe2\x9c\x93";
-    events.push_back(event(2000000, 2, RecordedKind::kOpen));
+    events.push_back(recordedEvent(at(2000000), 2, RecordedKind::kOpen));
     events.back().opened = std::make_shared<const RecordedConnection>(
         RecordedConnection{"wss://[::1]/", {}, {}, "", ""});
-    events.push_back(messageEvent(2000001, 2, RecordedDirection::kSend, textMessage("again")));
-    events.push_back(event(2000002, 2, RecordedKind::kClose, RecordedDirection::kReceive));
+    events.push_back(
+        recordedMessage(at(2000001), 2, RecordedDirection::kSend, textMessage("again")));
+    events.push_back(
+        recordedEvent(at(2000002), 2, RecordedKind::kClose, RecordedDirection::kReceive));
     events.back().closeCode = 4000;
     events.back().payload = "\xff not UTF-8, sent on purpose";
     return events;
@@ -694,12 +682,16 @@ TEST_CASE("Each problem of a HAR file is named with its JSON path", "[recording]
         CHECK(problemsOf(R"({"log": {}})") ==
               std::vector<std::string>{"log.entries: must be an array of entries"});
     }
-    SECTION("a HAR cut off") {
-        const std::string whole = har(R"({"type": "send", "time": 1, "opcode": 1, "data": "x"})");
-        const RecordingRead read = parseRecording(whole.substr(0, whole.size() / 2));
+    SECTION("a HAR cut off keeps what came before the cut") {
+        const std::string whole = har(R"({"type": "send", "time": 1, "opcode": 1, "data": "xy"})");
+        const RecordingRead read = parseRecording(whole.substr(0, whole.rfind("xy") + 1));
         CHECK(read.format == RecordingFormat::kHar);
         CHECK(read.problems == std::vector<std::string>{
-                                   "the HAR file is cut off: the file ends in the middle of it"});
+                                   "the HAR file is cut off in entries[1]._webSocketMessages[1]: "
+                                   "what came before it is read, the rest is missing",
+                                   "entries[1]._webSocketMessages[1].data: is missing"});
+        REQUIRE(read.events.size() == 2);  // The open and the whole message.
+        CHECK(read.events[1].message->data == "ok");
     }
     SECTION("deep nesting is refused without a crash") {
         const std::string deep =
@@ -710,6 +702,41 @@ TEST_CASE("Each problem of a HAR file is named with its JSON path", "[recording]
         CHECK(problemsOf(spread) ==
               std::vector<std::string>{"the HAR file is nested deeper than 128 levels"});
     }
+}
+
+TEST_CASE("A HAR cut off anywhere keeps every message before the cut, each one whole",
+          "[recording]") {
+    const std::string har = toHar(everyKindOfEvent(), "1.2.3");
+    const RecordingRead whole = parseRecording(har);
+    REQUIRE(whole.problems.empty());
+    const auto messagesOf = [](const RecordingRead& read) {
+        std::vector<RecordedEvent> messages;
+        for (const RecordedEvent& event : read.events)
+            if (event.kind == RecordedKind::kMessage) messages.push_back(event);
+        return messages;
+    };
+    const auto all = messagesOf(whole);
+    std::size_t keptBefore = 0;
+    // Every cut from the first entry to the document's last brace.
+    for (std::size_t cut = har.find("\"entries\""); cut < har.rfind('}'); ++cut) {
+        INFO("cut after byte " << cut);
+        const RecordingRead read = parseRecording(std::string_view(har).substr(0, cut));
+        REQUIRE(read.format == RecordingFormat::kHar);
+        REQUIRE_FALSE(read.problems.empty());
+        REQUIRE_THAT(read.problems[0], Catch::StartsWith("the HAR file is cut off"));
+        const auto kept = messagesOf(read);
+        REQUIRE(kept.size() >= keptBefore);
+        REQUIRE(kept.size() <= all.size());
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+            REQUIRE(kept[i].connection == all[i].connection);
+            REQUIRE(kept[i].direction == all[i].direction);
+            REQUIRE(kept[i].wallTime == all[i].wallTime);
+            REQUIRE(kept[i].message->type == all[i].message->type);
+            REQUIRE(kept[i].message->data == all[i].message->data);
+        }
+        keptBefore = kept.size();
+    }
+    CHECK(keptBefore == all.size());
 }
 
 TEST_CASE("Recording files are read only when they can be", "[recording]") {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 
+#include "json_document.h"
 #include "recording_format.h"
 #include "wsdemo/channel.h"  // whyUnreadable
 #include "wsdemo/recording.h"
@@ -21,32 +22,18 @@ using namespace recording_format;
 
 namespace {
 
-// Where nlohmann's parser stopped, without exceptions: its SAX interface, building nothing.
-struct JsonErrorFinder {
-    std::size_t position = 0;
-    bool null() { return true; }
-    bool boolean(bool) { return true; }
-    bool number_integer(Json::number_integer_t) { return true; }
-    bool number_unsigned(Json::number_unsigned_t) { return true; }
-    bool number_float(Json::number_float_t, const std::string&) { return true; }
-    bool string(std::string&) { return true; }
-    bool binary(Json::binary_t&) { return true; }
-    bool start_object(std::size_t) { return true; }
-    bool key(std::string&) { return true; }
-    bool end_object() { return true; }
-    bool start_array(std::size_t) { return true; }
-    bool end_array() { return true; }
-    bool parse_error(std::size_t at, const std::string&, const Json::exception&) {
-        position = at;
-        return false;
-    }
-};
-
 std::size_t firstBadUtf8Byte(std::string_view text) {
     Utf8Validator validator;
     for (std::size_t i = 0; i < text.size(); ++i)
         if (!validator.feed(text.substr(i, 1))) return i;
     return text.size();
+}
+
+// `text`, which ends in the middle of a UTF-8 character, without that character.
+std::string_view withoutCutCharacter(std::string_view text) {
+    std::size_t end = text.size();
+    while (end > 0 && (static_cast<unsigned char>(text[end - 1]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end > 0 ? end - 1 : 0);
 }
 
 bool isBlank(std::string_view text) {
@@ -69,28 +56,43 @@ std::string positionText(std::string_view text, std::size_t offset, bool multili
 struct ParsedJson {
     std::optional<Json> value;
     std::string error;  // Why not, when there is no value.
+    // When the text ended in the middle of it: what came before the cut, and where it was.
+    std::optional<Json> beforeCut;
+    std::string cutAt;
 };
 
 // `text` as JSON, or why not. `fileEndsHere`: nothing follows it, so a value cut off at its
 // end is a truncated file.
 ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
-    if (!isValidUtf8(text))
-        return {std::nullopt, "not UTF-8 at " +
-                                  positionText(text, firstBadUtf8Byte(text), multiline) +
-                                  " (JSON, and a text message, must be UTF-8)"};
+    Utf8Validator utf8;
+    const bool validSoFar = utf8.feed(text);
+    if (validSoFar && !utf8.complete() && fileEndsHere) {
+        text = withoutCutCharacter(text);  // Cut in the middle of a character: it goes too.
+    } else if (!validSoFar || !utf8.complete()) {
+        return {std::nullopt,
+                "not UTF-8 at " + positionText(text, firstBadUtf8Byte(text), multiline) +
+                    " (JSON, and a text message, must be UTF-8)",
+                std::nullopt,
+                {}};
+    }
     if (jsonNestsDeeperThan(text, kMaxNesting))
-        return {std::nullopt, "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
-    Json value = Json::parse(text.begin(), text.end(), nullptr, false);
-    if (!value.is_discarded()) return {std::move(value), {}};
-    JsonErrorFinder finder;
-    Json::sax_parse(text.begin(), text.end(), &finder);
-    // nlohmann counts the end of the input as a character read.
-    if (finder.position > text.size())
-        return {std::nullopt, fileEndsHere ? "cut off: the file ends in the middle of it"
-                                           : "not JSON: it ends in the middle of a value"};
-    return {std::nullopt,
-            "not JSON (" +
-                positionText(text, std::max<std::size_t>(finder.position, 1) - 1, multiline) + ")"};
+        return {std::nullopt,
+                "nested deeper than " + std::to_string(kMaxNesting) + " levels",
+                std::nullopt,
+                {}};
+    JsonDocument document = readJsonDocument(text);
+    if (document.whole) return {std::move(document.whole), {}, std::nullopt, {}};
+    if (!document.cutOff)
+        return {std::nullopt,
+                "not JSON (" +
+                    positionText(text, std::max<std::size_t>(document.errorAt, 1) - 1, multiline) +
+                    ")",
+                std::nullopt,
+                {}};
+    if (!fileEndsHere)
+        return {std::nullopt, "not JSON: it ends in the middle of a value", std::nullopt, {}};
+    return {std::nullopt, "cut off: the file ends in the middle of it",
+            std::move(document.beforeCut), std::move(document.cutAt)};
 }
 
 std::string shown(const Json& value) {
@@ -590,8 +592,20 @@ std::optional<Json> harDocument(std::string_view bytes, Reader& reader, Recordin
                                    : startsWithLogKey(bytes);
     if (!isHar) return std::nullopt;
     read.format = RecordingFormat::kHar;
-    if (!whole.value) reader.problem("the HAR file is " + whole.error);
-    return whole.value;
+    if (whole.value) return whole.value;
+    if (!whole.beforeCut) {
+        reader.problem("the HAR file is " + whole.error);
+        return std::nullopt;
+    }
+    // A browser or a disk that gave out mid-save: what came before the cut is read, and a
+    // message the cut left without a field is named as any bad message is.
+    // Paths in problems start below "log.", as the entries' do.
+    std::string_view cutAt = whole.cutAt;
+    if (cutAt.substr(0, 4) == "log.") cutAt.remove_prefix(4);
+    reader.problem("the HAR file is cut off" +
+                   (cutAt.empty() ? std::string() : " in " + std::string(cutAt)) +
+                   ": what came before it is read, the rest is missing");
+    return whole.beforeCut;
 }
 
 }  // namespace
