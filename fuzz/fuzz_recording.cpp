@@ -1,9 +1,11 @@
 // parseRecording() on any bytes, as JSON Lines or HAR: no crash, no stack exhaustion, events
 // within the limits and whole, problems bounded and one line each, and what was read written
-// again as JSON Lines reads back the same.
+// again as JSON Lines reads back the same; a HAR cut short keeps its first messages whole.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "support.h"
 #include "wsdemo/recording.h"
@@ -64,6 +66,31 @@ void checkRoundTrip(const wsdemo::RecordingRead& read) {
     }
 }
 
+std::vector<wsdemo::RecordedEvent> messagesOf(const wsdemo::RecordingRead& read) {
+    std::vector<wsdemo::RecordedEvent> messages;
+    for (const wsdemo::RecordedEvent& event : read.events)
+        if (event.kind == wsdemo::RecordedKind::kMessage) messages.push_back(event);
+    return messages;
+}
+
+// A HAR read whole, cut short: the messages kept are the first of the whole file's, each
+// one equal, never one cut short.
+void checkCuts(std::string_view text, const wsdemo::RecordingRead& read) {
+    if (read.format != wsdemo::RecordingFormat::kHar || !read.problems.empty() || read.cutShort)
+        return;
+    const auto whole = messagesOf(read);
+    for (const std::size_t cut : {text.size() / 2, text.size() * 3 / 4, text.size() - 1}) {
+        const auto kept = messagesOf(wsdemo::parseRecording(text.substr(0, cut), kLimits));
+        fuzz::check(kept.size() <= whole.size(), "a cut HAR keeps no message the whole lacks");
+        for (std::size_t i = 0; i < kept.size() && i < whole.size(); ++i)
+            fuzz::check(kept[i].wallTime == whole[i].wallTime &&
+                            kept[i].direction == whole[i].direction &&
+                            kept[i].message->type == whole[i].message->type &&
+                            kept[i].message->data == whole[i].message->data,
+                        "a cut HAR keeps the first messages, each one whole");
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -71,5 +98,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     checkEvents(read);
     checkProblems(read);
     checkRoundTrip(read);
+    checkCuts(fuzz::asText(data, size), read);
     return 0;
 }

@@ -52,6 +52,10 @@ TEST_CASE("JSON cut off keeps what came whole before the cut", "[json_document]"
               Json::parse(R"({"a": {"b": [[1], [2]]}})"));
         CHECK(cutAt == "a.b[1]");
     }
+    SECTION("a key that is not a plain name is quoted in the path, on one line") {
+        beforeCut("{\"a b\": {\"line\\nbreak\": [{\"ok_1\": [", &cutAt);
+        CHECK(cutAt == "['a b']['line\\x0abreak'][0].ok_1");
+    }
     SECTION("a number that runs to the cut may be short, so it goes") {
         CHECK(beforeCut(R"({"time": 17)") == Json::object());
         CHECK(beforeCut(R"([1, 2, 3)") == Json::parse("[1, 2]"));

@@ -693,6 +693,13 @@ TEST_CASE("Each problem of a HAR file is named with its JSON path", "[recording]
         REQUIRE(read.events.size() == 2);  // The open and the whole message.
         CHECK(read.events[1].message->data == "ok");
     }
+    SECTION("a HAR cut before its log says so") {
+        // Found by fuzz_recording: the partial document had no "log" to look up.
+        CHECK(problemsOf(R"({"log": )") ==
+              std::vector<std::string>{
+                  "the HAR file is cut off: what came before it is read, the rest is missing",
+                  "log.entries: must be an array of entries"});
+    }
     SECTION("deep nesting is refused without a crash") {
         const std::string deep =
             R"({"log": {"entries": [)" + std::string(1000, '[') + std::string(1000, ']') + "]}}";

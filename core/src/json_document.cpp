@@ -2,9 +2,12 @@
 // a cut leaves a document behind.
 #include "json_document.h"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 #include <vector>
+
+#include "wsdemo/text.h"
 
 namespace wsdemo {
 
@@ -19,6 +22,15 @@ bool endsInsideString(std::string_view text) {
         if (inside && text[i] == '\\') ++i;  // The escaped character, a quote included.
     }
     return inside;
+}
+
+// ".name", or "name" first; a key that is not a plain name as ['...'], in one printable line.
+std::string keyText(const std::string& key, bool first) {
+    const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+    });
+    if (!plain) return "[" + printableQuote(key) + "]";
+    return (first ? "" : ".") + key;
 }
 
 class DocumentBuilder {
@@ -110,7 +122,7 @@ private:
             if (open_[i]->is_array()) {
                 path += "[" + std::to_string(open_[i]->size() - 1) + "]";
             } else {
-                path += (path.empty() ? "" : ".") + keys_[key++];
+                path += keyText(keys_[key++], path.empty());
             }
         }
         return path;

@@ -545,10 +545,12 @@ std::size_t readHarEntry(const Json& entry, const std::string& place, uint64_t c
     return kept;
 }
 
+// `document` is an object, but a cut may have come before its "log".
 void readHar(const Json& document, Reader& reader) {
-    const Json& log = document["log"];
-    const auto entries = log.is_object() ? log.find("entries") : log.end();
-    if (!log.is_object() || entries == log.end() || !entries->is_array()) {
+    const auto log = document.find("log");
+    const bool hasLog = log != document.end() && log->is_object();
+    const auto entries = hasLog ? log->find("entries") : document.end();
+    if (!hasLog || entries == log->end() || !entries->is_array()) {
         reader.problem("log.entries: must be an array of entries");
         return;
     }
