@@ -33,7 +33,7 @@ App::App(Settings settings, std::string initialUrl)
     : settings_(std::move(settings)),
       log_(settings_.log),
       connectionBar_(std::move(initialUrl)),
-      recording_(RecordingLimits{settings_.log.maxRows, settings_.log.maxBytes}),
+      recording_(settings_.log.forRecordings()),
       mockPanel_(settings_.mockRules) {
     if (!mockPanel_.error().empty())
         addNotice("Mock rules in the settings not applied: " + mockPanel_.error());
@@ -317,6 +317,7 @@ void App::drawSidePanel(std::vector<Action>& actions, SteadyClock::time_point no
                 onRecordingRequest(std::move(*request), actions);
         } else if (settingsPanel_.draw(settings_, inUse_ ? &*inUse_ : nullptr)) {
             log_.setLimits(settings_.log);
+            recording_.setLimits(settings_.log.forRecordings());
             settingsChanged_ = true;
         }
         ImGui::EndTabItem();

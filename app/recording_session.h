@@ -42,6 +42,11 @@ struct Replay {
 class RecordingSession {
 public:
     explicit RecordingSession(RecordingLimits limits) : recorder_(limits), limits_(limits) {}
+    // For what comes next: the recording, and the next recording shown or replay started.
+    void setLimits(RecordingLimits limits) {
+        recorder_.setLimits(limits);
+        limits_ = limits;
+    }
 
     void willConnect(const std::string& url, const ConnectOptions& options) {
         recorder_.willConnect(url, options);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wsdemo/channel.h"
+#include "wsdemo/recording.h"
 
 namespace wsdemo {
 
@@ -27,6 +28,9 @@ struct WindowPlacement {
 struct LogLimits {
     std::size_t maxRows = 10000;
     std::size_t maxBytes = 256u << 20;  // Of message data held by the log.
+
+    // The recording, a recording opened and a replay's replies are bounded as the log is.
+    RecordingLimits forRecordings() const { return {maxRows, maxBytes}; }
 };
 
 struct Settings {

@@ -327,9 +327,7 @@ struct Session {
             app.onRecordingSaved(request.path, 0, "Not saved: still " + files.underWay());
     }
     void handle(OpenRecordingAction request) {
-        const Settings& settings = app.settings();
-        if (!files.open(std::move(request.path),
-                        RecordingLimits{settings.log.maxRows, settings.log.maxBytes},
+        if (!files.open(std::move(request.path), app.settings().log.forRecordings(),
                         [this] { wake.notify(); }))
             app.onRecordingOpenFailed("still " + files.underWay());
     }

@@ -30,7 +30,7 @@ struct AppScreen {
     SteadyClock::time_point now = SteadyClock::now();
     std::vector<Action> actions;
 
-    AppScreen() {
+    explicit AppScreen(ImVec2 displaySize = ImVec2(960, 720)) : imgui(displaySize) {
         status.state = ReadyState::kOpen;
         frame();
         frame();  // The composer takes the keyboard focus over two frames.
@@ -321,6 +321,24 @@ TEST_CASE("the rows of timed sends are marked as they go out, in the order queue
         screen.app.onEvents({sent("typed after")});
         CHECK_FALSE(screen.app.log().entry(3).timed);
     }
+}
+
+TEST_CASE("log limits set in Settings bound the recording too, from the next event", "[app]") {
+    AppScreen screen(ImVec2(960, 2000));  // Log rows, near the end of Settings, in view.
+    screen.click("Settings");
+    screen.frame();
+    screen.click("Log rows");
+    screen.imgui.press(ImGuiKey_A, false, /*ctrl=*/true);
+    screen.frame();
+    screen.imgui.type("100");
+    screen.frame();
+    REQUIRE(screen.app.settings().log.maxRows == 100);
+    std::vector<ChannelEvent> events;
+    for (int i = 0; i < 150; ++i) events.push_back(received(std::to_string(i)));
+    screen.app.onEvents(events);
+    const auto recorded = screen.app.recordingToSave(SaveRecordingAction::Scope::kEveryConnection);
+    REQUIRE(recorded.size() == 100);
+    CHECK(recorded.back().message->data == "99");  // A recording keeps its beginning.
 }
 
 TEST_CASE("the Mock panel's rules go to the window and into the settings", "[app]") {

@@ -278,6 +278,23 @@ TEST_CASE("The recorder stops at its limits and says so", "[recording]") {
         recorder.clear();
         CHECK_FALSE(recorder.cutShort());
     }
+    SECTION("new limits apply from the next event; what is held stays, and so does a cut") {
+        Recorder recorder(RecordingLimits{3, 1000});
+        for (int i = 0; i < 3; ++i)
+            recorder.add(channelEvent(1, MessageReceived{textMessage("x")}), at(i));
+        recorder.setLimits(RecordingLimits{2, 1000});
+        CHECK(recorder.events().size() == 3);
+        recorder.add(channelEvent(1, MessageReceived{textMessage("y")}), at(3));
+        CHECK(recorder.cutShort());
+        recorder.setLimits(RecordingLimits{10, 1000});
+        recorder.add(channelEvent(1, MessageReceived{textMessage("z")}), at(4));
+        CHECK(recorder.events().size() == 3);  // No middle left out.
+        recorder.clear();
+        for (int i = 0; i < 5; ++i)
+            recorder.add(channelEvent(1, MessageReceived{textMessage("x")}), at(i));
+        CHECK(recorder.events().size() == 5);
+        CHECK_FALSE(recorder.cutShort());
+    }
 }
 
 TEST_CASE("Recordings are written as JSON Lines or HAR by their name", "[recording]") {

@@ -95,6 +95,9 @@ public:
     // One event (in the order drained). `timed`: a MessageSent of a timed message.
     void add(const ChannelEvent& event, WallClock::time_point wallTime, bool timed = false);
     void clear();
+    // For the events that come next. What is held stays, even over the new limits (a
+    // recording keeps its beginning), and a recording cut short stays so until clear().
+    void setLimits(RecordingLimits limits) { limits_ = limits; }
 
     const std::deque<RecordedEvent>& events() const { return events_; }
     bool cutShort() const { return cutShort_; }  // An event was not kept for a limit.
