@@ -112,9 +112,15 @@ bool drawField(const char* label, Field& field, Input input, const char* unit, c
     if (current != field.applied) field = Field{current, {}, current};  // Changed elsewhere.
     beginRow(label);
     const std::string id = std::string("##") + label;
-    const float unitWidth =
-        unit ? ImGui::CalcTextSize(unit).x + ImGui::GetStyle().ItemSpacing.x : 0.0f;
-    ImGui::SetNextItemWidth(-FLT_MIN - unitWidth);
+    if (input == Input::kNumber) {
+        // One width for every number, the longest accepted fitting: the units line up after.
+        ImGui::SetNextItemWidth(ImGui::CalcTextSize("0000000000000").x +
+                                2 * ImGui::GetStyle().FramePadding.x);
+    } else {
+        const float unitWidth =
+            unit ? ImGui::CalcTextSize(unit).x + ImGui::GetStyle().ItemSpacing.x : 0.0f;
+        ImGui::SetNextItemWidth(-FLT_MIN - unitWidth);
+    }
     const bool edited =
         input == Input::kLines
             ? ImGui::InputTextMultiline(id.c_str(), &field.text,

@@ -12,8 +12,9 @@ TEST_CASE("status lines say what state the connection is in", "[status_text]") {
 
     status.state = ReadyState::kConnecting;
     status.stage = ConnectStage::kUpgrade;
-    CHECK(describeStatus(status) ==
-          "Connecting to ws://127.0.0.1:9/: WebSocket opening handshake ...");
+    CHECK(describeStatus(status) == "Connecting (HTTP upgrade) to ws://127.0.0.1:9/ ...");
+    status.stage = ConnectStage::kTcp;
+    CHECK(describeStatus(status) == "Connecting (TCP) to ws://127.0.0.1:9/ ...");
 
     status.state = ReadyState::kOpen;
     CHECK(describeStatus(status) == "Connected to ws://127.0.0.1:9/");
