@@ -17,6 +17,20 @@ namespace {
 
 constexpr const char* kTimedDirection = "out\u00b7timed";  // U+00B7 is baked (fonts.cpp).
 
+// What the toolbar holds after the filter input: its label, three checkboxes, two buttons.
+float toolbarWidthAfterFilter() {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const auto checkbox = [&](const char* label) {
+        return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+    };
+    const auto button = [&](const char* label) {
+        return ImGui::CalcTextSize(label).x + 2 * style.FramePadding.x;
+    };
+    return style.ItemInnerSpacing.x + ImGui::CalcTextSize("Filter").x + checkbox("In") +
+           checkbox("Out") + checkbox("Events") + button("Clear") + button("Copy") +
+           5 * style.ItemSpacing.x;
+}
+
 }  // namespace
 
 bool LogFilter::matches(const LogEntry& entry) const {
@@ -63,7 +77,10 @@ void LogPanel::draw(MessageLog& log) {
 
 void LogPanel::drawToolbar(MessageLog& log) {
     bool changed = false;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    // The filter gives up width first, so that a narrow log still shows every button.
+    const float font = ImGui::GetFontSize();
+    ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - toolbarWidthAfterFilter(),
+                                       font * 5, font * 12));
     changed |= ImGui::InputTextWithHint("Filter", "substring", &filter_.text);
     noteItem("Filter");
     const auto toggle = [&](const char* label, bool& value) {

@@ -150,13 +150,17 @@ void StatsPanel::drawRoundTrips() const {
     const float* last = first + roundTrips_;
     const auto [min, max] = std::minmax_element(first, last);
     const float mean = std::accumulate(first, last, 0.0f) / static_cast<float>(roundTrips_);
-    char summary[96];
-    std::snprintf(summary, sizeof summary, "min %.3f  mean %.3f  max %.3f ms", *min, mean, *max);
+    // Two lines: the side panel may be narrower than one, and wrapping would split a number.
+    char figures[96];
+    std::snprintf(figures, sizeof figures, "min %.3f  mean %.3f  max %.3f ms", *min, mean, *max);
+    ImGui::Text("Round trip, last %zu pong%s:", roundTrips_, roundTrips_ == 1 ? "" : "s");
+    ImGui::TextUnformatted(figures);
+    WidgetMap::current().noteValue("rtt figures", figures);
     const bool full = roundTrips_ == kRoundTrips;  // Then the oldest is at next_.
-    ImGui::PlotLines("##rtt", first, static_cast<int>(roundTrips_),
-                     full ? static_cast<int>(next_) : 0, nullptr, 0.0f, *max * 1.1f,
-                     ImVec2(-1, ImGui::GetTextLineHeight() * 5));
-    ImGui::Text("Round trip, last %zu pongs: %s", roundTrips_, summary);
+    if (roundTrips_ >= 2)  // A line needs two points: one would leave an empty frame.
+        ImGui::PlotLines("##rtt", first, static_cast<int>(roundTrips_),
+                         full ? static_cast<int>(next_) : 0, nullptr, 0.0f, *max * 1.1f,
+                         ImVec2(-1, ImGui::GetTextLineHeight() * 5));
     WidgetMap::current().noteValue("rtt min ms", std::to_string(*min));
     WidgetMap::current().noteValue("rtt mean ms", std::to_string(mean));
     WidgetMap::current().noteValue("rtt max ms", std::to_string(*max));

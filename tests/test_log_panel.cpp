@@ -219,3 +219,18 @@ TEST_CASE_METHOD(LogPanelFixture, "rows read further up stay in place as older r
     CHECK(shows(firstShown));
     CHECK(log.droppedRows() == 20);
 }
+
+TEST_CASE("the toolbar fits a narrow log: the filter gives up width first", "[log]") {
+    for (const float width : {960.0f, 480.0f}) {
+        INFO("display width " << width);
+        HeadlessImGui imgui(ImVec2(width, 600));
+        MessageLog log;
+        LogPanel panel;
+        const auto draw = [&] { HeadlessImGui::panelWindow("Log", [&] { panel.draw(log); }); };
+        imgui.frame(draw);
+        imgui.frame(draw);
+        const WidgetRect& copy = imgui.widgets().items().at("Copy");
+        CHECK(copy.x + copy.width <= width - ImGui::GetStyle().WindowPadding.x);
+        CHECK(imgui.widgets().items().at("Filter").width >= ImGui::GetFontSize() * 5);
+    }
+}

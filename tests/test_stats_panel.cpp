@@ -62,6 +62,7 @@ TEST_CASE("the round trip shows min, mean and max of the pongs we asked for", "[
     CHECK(screen.number("rtt min ms") == Approx(0.5));
     CHECK(screen.number("rtt mean ms") == Approx(2.0));
     CHECK(screen.number("rtt max ms") == Approx(3.5));
+    CHECK(screen.value("rtt figures") == "min 0.500  mean 2.000  max 3.500 ms");
 }
 
 TEST_CASE("the round trip keeps the last 100 pongs", "[stats_panel]") {
