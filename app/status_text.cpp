@@ -70,20 +70,6 @@ std::string describeClosed(const ChannelStatus& status) {
     return text;
 }
 
-const char* stageLabel(ConnectStage stage) {
-    switch (stage) {
-        case ConnectStage::kResolving:
-            return "DNS";
-        case ConnectStage::kTcp:
-            return "TCP";
-        case ConnectStage::kTls:
-            return "TLS";
-        case ConnectStage::kUpgrade:
-            return "HTTP upgrade";
-    }
-    return "?";
-}
-
 }  // namespace
 
 std::string describeStatus(const ChannelStatus& status) {
@@ -91,7 +77,7 @@ std::string describeStatus(const ChannelStatus& status) {
     switch (status.state) {
         case ReadyState::kConnecting:
             // The stage first: a log row cut to its column's width still tells them apart.
-            text = "Connecting (" + std::string(stageLabel(status.stage)) + ") to " + status.url +
+            text = "Connecting (" + std::string(toString(status.stage)) + ") to " + status.url +
                    " ...";
             break;
         case ReadyState::kOpen:

@@ -70,7 +70,7 @@ TEST_CASE("each channel event becomes one row with its direction, type and line"
     CHECK(log.entry(2).direction == LogDirection::kNone);
     CHECK(log.entry(2).type == LogType::kEvent);
     CHECK(log.entry(2).summary() == describeStatus(connecting));
-    CHECK(log.entry(2).summary().find("Connecting (TLS)") == 0);
+    CHECK(log.entry(2).summary().find("Connecting (TLS handshake)") == 0);
     CHECK(log.entry(3).direction == LogDirection::kOut);
     CHECK(log.entry(3).summary() == "keepalive ping 'abc'");
     CHECK(log.entry(3).size == 3);

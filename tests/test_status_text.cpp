@@ -12,9 +12,11 @@ TEST_CASE("status lines say what state the connection is in", "[status_text]") {
 
     status.state = ReadyState::kConnecting;
     status.stage = ConnectStage::kUpgrade;
-    CHECK(describeStatus(status) == "Connecting (HTTP upgrade) to ws://127.0.0.1:9/ ...");
+    CHECK(describeStatus(status) ==
+          "Connecting (WebSocket opening handshake) to ws://127.0.0.1:9/ ...");
     status.stage = ConnectStage::kTcp;
-    CHECK(describeStatus(status) == "Connecting (TCP) to ws://127.0.0.1:9/ ...");
+    CHECK(describeStatus(status) ==
+          "Connecting (opening the TCP connection) to ws://127.0.0.1:9/ ...");
 
     status.state = ReadyState::kOpen;
     CHECK(describeStatus(status) == "Connected to ws://127.0.0.1:9/");
