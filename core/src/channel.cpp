@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 #include "lws_timer.h"
 #include "lws_worker.h"
@@ -173,6 +174,9 @@ struct Channel::Worker {
         std::deque<MessagePtr> outgoing;    // send(), not yet started by the worker.
         std::deque<ControlFrame> controls;  // ping(), pong(), not yet written.
         std::size_t outgoingBytes = 0;      // Both queues, kQueuedMessageOverhead each.
+        // Callers set it when a send wakes the worker; the worker clears it when it takes the
+        // wake. Sends meanwhile need no wake of their own: a burst costs one, not one each.
+        bool sendWakePending = false;
         // Callers set it (connect() true, disconnect() false); the worker clears it when it
         // gives up. send() queues while it holds.
         bool accepting = false;
@@ -419,6 +423,7 @@ SendResult Channel::Worker::queueMessage(Message::Type type, std::string data) {
     const std::size_t cost = data.size() + kQueuedMessageOverhead;
     // Built before the lock: nothing the size of a message is copied or allocated under it.
     auto message = std::make_shared<const Message>(Message{type, std::move(data), {}});
+    bool wake;
     {
         std::lock_guard<std::mutex> lock(shared.mutex);
         if (message->data.size() > shared.maxMessageBytes) return SendResult::kTooLarge;
@@ -426,22 +431,25 @@ SendResult Channel::Worker::queueMessage(Message::Type type, std::string data) {
         if (cost > limits.maxQueuedSendBytes - shared.outgoingBytes) return SendResult::kQueueFull;
         shared.outgoingBytes += cost;
         shared.outgoing.push_back(std::move(message));
+        wake = !std::exchange(shared.sendWakePending, true);
     }
-    service.wake();
+    if (wake) service.wake();
     return SendResult::kQueued;
 }
 
 SendResult Channel::Worker::queueControl(bool isPing, std::string payload) {
     if (payload.size() > kMaxControlPayload) return SendResult::kTooLarge;
     const std::size_t cost = payload.size() + kQueuedMessageOverhead;
+    bool wake;
     {
         std::lock_guard<std::mutex> lock(shared.mutex);
         if (!shared.accepting) return SendResult::kClosed;
         if (cost > limits.maxQueuedSendBytes - shared.outgoingBytes) return SendResult::kQueueFull;
         shared.outgoingBytes += cost;
         shared.controls.push_back(ControlFrame{isPing, std::move(payload)});
+        wake = !std::exchange(shared.sendWakePending, true);
     }
-    service.wake();
+    if (wake) service.wake();
     return SendResult::kQueued;
 }
 
@@ -607,6 +615,7 @@ void Channel::Worker::onWakeRequests() {
     {
         std::lock_guard<std::mutex> lock(shared.mutex);
         requests.swap(shared.requests);
+        shared.sendWakePending = false;  // Taken: writeWanted covers what is queued now.
         // Busy from the moment a connect is taken, not from when it starts: a disconnect in
         // between must find something to end.
         for (const auto& request : requests)
