@@ -61,6 +61,12 @@ struct ParsedJson {
     std::string cutAt;
 };
 
+ParsedJson notRead(std::string error) {
+    ParsedJson parsed;
+    parsed.error = std::move(error);
+    return parsed;
+}
+
 // `text` as JSON, or why not. `fileEndsHere`: nothing follows it, so a value cut off at its
 // end is a truncated file.
 ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
@@ -69,30 +75,22 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
     if (validSoFar && !utf8.complete() && fileEndsHere) {
         text = withoutCutCharacter(text);  // Cut in the middle of a character: it goes too.
     } else if (!validSoFar || !utf8.complete()) {
-        return {std::nullopt,
-                "not UTF-8 at " + positionText(text, firstBadUtf8Byte(text), multiline) +
-                    " (JSON, and a text message, must be UTF-8)",
-                std::nullopt,
-                {}};
+        return notRead("not UTF-8 at " + positionText(text, firstBadUtf8Byte(text), multiline) +
+                       " (JSON, and a text message, must be UTF-8)");
     }
     if (jsonNestsDeeperThan(text, kMaxNesting))
-        return {std::nullopt,
-                "nested deeper than " + std::to_string(kMaxNesting) + " levels",
-                std::nullopt,
-                {}};
+        return notRead("nested deeper than " + std::to_string(kMaxNesting) + " levels");
     JsonDocument document = readJsonDocument(text);
     if (document.whole) return {std::move(document.whole), {}, std::nullopt, {}};
     if (!document.cutOff)
-        return {std::nullopt,
-                "not JSON (" +
-                    positionText(text, std::max<std::size_t>(document.errorAt, 1) - 1, multiline) +
-                    ")",
-                std::nullopt,
-                {}};
-    if (!fileEndsHere)
-        return {std::nullopt, "not JSON: it ends in the middle of a value", std::nullopt, {}};
-    return {std::nullopt, "cut off: the file ends in the middle of it",
-            std::move(document.beforeCut), std::move(document.cutAt)};
+        return notRead(
+            "not JSON (" +
+            positionText(text, std::max<std::size_t>(document.errorAt, 1) - 1, multiline) + ")");
+    if (!fileEndsHere) return notRead("not JSON: it ends in the middle of a value");
+    ParsedJson parsed = notRead("cut off: the file ends in the middle of it");
+    parsed.beforeCut = std::move(document.beforeCut);
+    parsed.cutAt = std::move(document.cutAt);
+    return parsed;
 }
 
 std::string shown(const Json& value) {
