@@ -17,18 +17,27 @@ namespace {
 
 constexpr const char* kTimedDirection = "out\u00b7timed";  // U+00B7 is baked (fonts.cpp).
 
+float checkboxWidth(const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+           ImGui::CalcTextSize(label).x;
+}
+
+float buttonWidth(const char* label) {
+    return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 // What the toolbar holds after the filter input: its label, three checkboxes, two buttons.
 float toolbarWidthAfterFilter() {
     const ImGuiStyle& style = ImGui::GetStyle();
-    const auto checkbox = [&](const char* label) {
-        return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
-    };
-    const auto button = [&](const char* label) {
-        return ImGui::CalcTextSize(label).x + 2 * style.FramePadding.x;
-    };
-    return style.ItemInnerSpacing.x + ImGui::CalcTextSize("Filter").x + checkbox("In") +
-           checkbox("Out") + checkbox("Events") + button("Clear") + button("Copy") +
-           5 * style.ItemSpacing.x;
+    return style.ItemInnerSpacing.x + ImGui::CalcTextSize("Filter").x + checkboxWidth("In") +
+           checkboxWidth("Out") + checkboxWidth("Events") + buttonWidth("Clear") +
+           buttonWidth("Copy") + 5 * style.ItemSpacing.x;
+}
+
+// The next item goes on the line of the last one when `width` more fits there, else below.
+void sameLineIfRoomFor(float width) {
+    const float end = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    if (end <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
 }  // namespace
@@ -77,14 +86,14 @@ void LogPanel::draw(MessageLog& log) {
 
 void LogPanel::drawToolbar(MessageLog& log) {
     bool changed = false;
-    // The filter gives up width first, so that a narrow log still shows every button.
+    // The filter gives up width first; in a log narrower still, the rest wraps.
     const float font = ImGui::GetFontSize();
     ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - toolbarWidthAfterFilter(),
                                        font * 5, font * 12));
     changed |= ImGui::InputTextWithHint("Filter", "substring", &filter_.text);
     noteItem("Filter");
     const auto toggle = [&](const char* label, bool& value) {
-        ImGui::SameLine();
+        sameLineIfRoomFor(checkboxWidth(label));
         changed |= ImGui::Checkbox(label, &value);
         noteItem(label);
     };
@@ -93,10 +102,10 @@ void LogPanel::drawToolbar(MessageLog& log) {
     toggle("Events", filter_.events);
     if (changed) rebuild(log);
 
-    ImGui::SameLine();
+    sameLineIfRoomFor(buttonWidth("Clear"));
     if (ImGui::Button("Clear")) clear(log);
     noteItem("Clear");
-    ImGui::SameLine();
+    sameLineIfRoomFor(buttonWidth("Copy"));
     ImGui::BeginDisabled(!selected_);
     if (ImGui::Button("Copy")) copySelected(log);
     noteItem("Copy");

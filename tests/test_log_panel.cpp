@@ -220,8 +220,9 @@ TEST_CASE_METHOD(LogPanelFixture, "rows read further up stay in place as older r
     CHECK(log.droppedRows() == 20);
 }
 
-TEST_CASE("the toolbar fits a narrow log: the filter gives up width first", "[log]") {
-    for (const float width : {960.0f, 480.0f}) {
+TEST_CASE("the toolbar fits a narrow log: the filter gives up width first, then it wraps",
+          "[log]") {
+    for (const float width : {960.0f, 480.0f, 300.0f}) {
         INFO("display width " << width);
         HeadlessImGui imgui(ImVec2(width, 600));
         MessageLog log;
