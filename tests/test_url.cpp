@@ -69,6 +69,17 @@ TEST_CASE("bad URLs are refused with a specific reason", "[url]") {
     CHECK_THAT(refusal("ws://host/\xc3\xa9"), Catch::Contains("percent-encode"));
     CHECK_THAT(refusal("ws://host/#frag"), Catch::Contains("fragment"));
     CHECK_THAT(refusal("ws://host/" + std::string(5000, 'a')), Catch::Contains("the limit is"));
+    SECTION("what was most likely meant, when that is a URL") {
+        CHECK(refusal("localhost:8080/chat") ==
+              "URL must start with ws:// or wss:// (did you mean 'ws://localhost:8080/chat'?)");
+        CHECK(refusal("http://127.0.0.1:9/") ==
+              "unsupported URL scheme 'http': use ws:// or wss:// (did you mean "
+              "'ws://127.0.0.1:9/'?)");
+        CHECK_THAT(refusal("https://example.com"),
+                   Catch::EndsWith("(did you mean 'wss://example.com'?)"));
+        CHECK(refusal("not a url") == "URL must start with ws:// or wss://");
+        CHECK(refusal("ftp://x") == "unsupported URL scheme 'ftp': use ws:// or wss://");
+    }
     // Found by fuzz_url: 2048 bytes as typed, over the limit once ":80/" is spelled out.
     CHECK_THAT(refusal("ws://" + std::string(2043, 'h')), Catch::Contains("spelled out"));
 }

@@ -22,6 +22,14 @@ bool isPathChar(char c) {
     return c > ' ' && c < 0x7f;
 }
 
+// " (did you mean 'ws://host/'?)" when `scheme` + "://" + `rest` is a URL: what someone who
+// typed the host alone, or an http:// address, most likely meant. Empty otherwise.
+std::string suggestion(const char* scheme, std::string_view rest) {
+    const std::string guess = scheme + std::string("://") + std::string(rest);
+    if (!std::holds_alternative<WsUrl>(parseWsUrl(guess))) return {};
+    return " (did you mean " + printableQuote(guess) + "?)";
+}
+
 }  // namespace
 
 std::string WsUrl::toString() const {
@@ -40,14 +48,16 @@ UrlParseResult parseWsUrl(std::string_view text) {
     WsUrl url;
     const auto schemeEnd = text.find("://");
     if (schemeEnd == std::string_view::npos)
-        return std::string("URL must start with ws:// or wss://");
+        return "URL must start with ws:// or wss://" + suggestion("ws", text);
     std::string scheme(text.substr(0, schemeEnd));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (scheme == "wss") {
         url.secure = true;
     } else if (scheme != "ws") {
-        return "unsupported URL scheme " + printableQuote(scheme) + ": use ws:// or wss://";
+        const char* likely = scheme == "http" ? "ws" : scheme == "https" ? "wss" : nullptr;
+        return "unsupported URL scheme " + printableQuote(scheme) + ": use ws:// or wss://" +
+               (likely ? suggestion(likely, text.substr(schemeEnd + 3)) : std::string());
     }
     url.port = url.secure ? 443 : 80;
 
