@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 
+#include "theme.h"
 #include "widget_map.h"
 
 namespace wsdemo {
@@ -89,8 +90,7 @@ std::optional<Action> StatsPanel::drawPingPong() {
     noteItem("Payload");
     if (tooLong) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%zu bytes: 125 at most",
-                           payload_.size());
+        ImGui::TextColored(warningColor(themeInUse()), "%zu bytes: 125 at most", payload_.size());
     }
     WidgetMap::current().noteValue("payload error", tooLong ? "over 125 bytes" : "");
     return action;
