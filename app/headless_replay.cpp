@@ -118,9 +118,7 @@ void ReplaySession::handleEvents() {
 void ReplaySession::sendDue() {
     if (closeRequested_) return;
     while (MessagePtr message = run_.due(Clock::now())) {
-        const SendResult result = message->type == Message::Type::kText
-                                      ? channel_.send(message->data)
-                                      : channel_.sendBinary(message->data);
+        const SendResult result = sendStep(channel_, *message);
         if (result != SendResult::kQueued && result != SendResult::kQueueFull)
             say("step " + std::to_string(run_.sent() + run_.refused() + 1) +
                 " not sent: " + toString(result));

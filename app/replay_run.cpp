@@ -41,6 +41,11 @@ MessagePtr ReplayRun::due(SteadyClock::time_point now) const {
     return script_.sends[stepsDone_].message;
 }
 
+SendResult sendStep(Channel& channel, const Message& step) {
+    return step.type == Message::Type::kText ? channel.send(step.data)
+                                             : channel.sendBinary(step.data);
+}
+
 std::vector<MessagePtr> ReplayRun::dueSteps(SteadyClock::time_point now, std::size_t max) const {
     std::vector<MessagePtr> steps;
     if (MessagePtr first = due(now); first && max > 0) steps.push_back(std::move(first));

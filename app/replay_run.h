@@ -16,6 +16,10 @@
 
 namespace wsdemo {
 
+// Sends a step as the type it was recorded with: --headless and the window each send the steps
+// due this way.
+SendResult sendStep(Channel& channel, const Message& step);
+
 class ReplayRun {
 public:
     // After the last step was written, the replies are waited for until as many came as were

@@ -25,6 +25,7 @@
 #include "modes.h"
 #include "recording_files.h"
 #include "redraw_schedule.h"
+#include "replay_run.h"
 #include "settings_store.h"
 #include "startup.h"
 #include "theme.h"
@@ -303,8 +304,7 @@ struct Session {
     void handle(ReplayStepsAction request) {
         std::vector<SendResult> results;
         for (const MessagePtr& step : request.steps) {
-            results.push_back(step->type == Message::Type::kText ? channel.send(step->data)
-                                                                 : channel.sendBinary(step->data));
+            results.push_back(sendStep(channel, *step));
             if (results.back() != SendResult::kQueued) break;  // The rest wait, in order.
         }
         app.onReplayStepResults(results);
