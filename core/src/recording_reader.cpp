@@ -29,13 +29,6 @@ std::size_t firstBadUtf8Byte(std::string_view text) {
     return text.size();
 }
 
-// `text`, which ends in the middle of a UTF-8 character, without that character.
-std::string_view withoutCutCharacter(std::string_view text) {
-    std::size_t end = text.size();
-    while (end > 0 && (static_cast<unsigned char>(text[end - 1]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end > 0 ? end - 1 : 0);
-}
-
 bool isBlank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -73,7 +66,9 @@ ParsedJson parseJson(std::string_view text, bool multiline, bool fileEndsHere) {
     Utf8Validator utf8;
     const bool validSoFar = utf8.feed(text);
     if (validSoFar && !utf8.complete() && fileEndsHere) {
-        text = withoutCutCharacter(text);  // Cut in the middle of a character: it goes too.
+        // Cut in the middle of a character: it goes too (its first byte is within the last
+        // text.size() - 1, so utf8Prefix backs up to it).
+        text = utf8Prefix(text, text.size() - 1);
     } else if (!validSoFar || !utf8.complete()) {
         return notRead("not UTF-8 at " + positionText(text, firstBadUtf8Byte(text), multiline) +
                        " (JSON, and a text message, must be UTF-8)");
