@@ -100,3 +100,12 @@ TEST_CASE("JSON nesting is counted outside strings only", "[text]") {
     // A stray closing bracket cannot hide nesting that follows it.
     CHECK(jsonNestsDeeperThan("]]]][[", 1));
 }
+
+TEST_CASE("JSON text ending within a string is told apart, escapes included", "[text]") {
+    CHECK_FALSE(wsdemo::jsonEndsInsideString(R"({"a": "b"})"));
+    CHECK(wsdemo::jsonEndsInsideString(R"({"a": "b)"));
+    CHECK(wsdemo::jsonEndsInsideString(R"({"a": "say \"hi\")"));
+    CHECK_FALSE(wsdemo::jsonEndsInsideString(R"(["\\", 12)"));
+    CHECK(wsdemo::jsonEndsInsideString(R"(["\\", "x 12)"));
+    CHECK_FALSE(wsdemo::jsonEndsInsideString(""));
+}

@@ -15,15 +15,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-bool endsInsideString(std::string_view text) {
-    bool inside = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') inside = !inside;
-        if (inside && text[i] == '\\') ++i;  // The escaped character, a quote included.
-    }
-    return inside;
-}
-
 // ".name", or "name" first; a key that is not a plain name as ['...'], in one printable line.
 std::string keyText(const std::string& key, bool first) {
     const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
@@ -67,7 +58,7 @@ public:
         if (open_.empty()) return {};
         // A digit last, outside a string, can only be the end of a number.
         if (lastWasNumber_ && std::isdigit(static_cast<unsigned char>(text.back())) &&
-            !endsInsideString(text))
+            !jsonEndsInsideString(text))
             removeLast(*open_.back());
         std::string path = pathText();
         open_.clear();

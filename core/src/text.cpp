@@ -128,8 +128,13 @@ std::optional<std::string> fromBase64(std::string_view text) {
     return bytes;
 }
 
-bool jsonNestsDeeperThan(std::string_view text, int limit) {
-    int depth = 0;
+namespace {
+
+// Calls `outside(c)` for each character of `text` outside JSON strings and their quotes, until
+// it returns false. Whether the text ends within a string. The one reading of JSON strings
+// for the scans below.
+template <class Visit>
+bool scanOutsideJsonStrings(std::string_view text, Visit outside) {
     bool inString = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -140,13 +145,31 @@ bool jsonNestsDeeperThan(std::string_view text, int limit) {
                 inString = false;
         } else if (c == '"') {
             inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
+        } else if (!outside(c)) {
+            break;
+        }
+    }
+    return inString;
+}
+
+}  // namespace
+
+bool jsonNestsDeeperThan(std::string_view text, int limit) {
+    int depth = 0;
+    bool deeper = false;
+    scanOutsideJsonStrings(text, [&](char c) {
+        if (c == '[' || c == '{') {
+            deeper = ++depth > limit;
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
-    }
-    return false;
+        return !deeper;
+    });
+    return deeper;
+}
+
+bool jsonEndsInsideString(std::string_view text) {
+    return scanOutsideJsonStrings(text, [](char) { return true; });
 }
 
 }  // namespace wsdemo

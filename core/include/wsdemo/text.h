@@ -37,6 +37,8 @@ std::string toHex(std::string_view bytes, std::string_view separator = {});
 // before nlohmann-json builds values, which are recursive to destroy and to walk. A scan rather
 // than nlohmann's parse callback, which took 1.2 s for 1 MiB (a plain parse: 36 ms).
 bool jsonNestsDeeperThan(std::string_view text, int limit);
+// Whether `text` ends within a JSON string (as JSON cut off in the middle of one does).
+bool jsonEndsInsideString(std::string_view text);
 
 // RFC 4648 base64 with padding, as JSON Lines and HAR carry binary data.
 std::string toBase64(std::string_view bytes);
