@@ -44,9 +44,7 @@ struct AppScreen {
 };
 
 ChannelEvent received(const std::string& text) {
-    auto message = std::make_shared<Message>();
-    message->data = text;
-    return ChannelEvent{SteadyClock::now(), 1, MessageReceived{message}};
+    return ChannelEvent{SteadyClock::now(), 1, MessageReceived{textMessage(text)}};
 }
 
 }  // namespace
@@ -295,9 +293,7 @@ TEST_CASE("a fast replay hands out every due step in one frame, then the rest af
 TEST_CASE("the rows of timed sends are marked as they go out, in the order queued", "[app]") {
     AppScreen screen;
     const auto sent = [](const std::string& text) {
-        auto message = std::make_shared<Message>();
-        message->data = text;
-        return ChannelEvent{SteadyClock::now(), 1, MessageSent{message}};
+        return ChannelEvent{SteadyClock::now(), 1, MessageSent{textMessage(text)}};
     };
     screen.app.onMessageSendResult(SendResult::kQueued, /*timed=*/true);
     screen.app.onMessageSendResult(SendResult::kClosed, /*timed=*/true);  // Never sent.

@@ -11,6 +11,7 @@
 #include "inspector_panel.h"
 #include "json_view.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 #include "wsdemo/text.h"
 
 using namespace wsdemo;
@@ -53,11 +54,8 @@ struct InspectorFixture {
         imgui.click(label, [this] { draw(); });
     }
     void select(std::string data, Message::Type type = Message::Type::kText) {
-        log.add(
-            {{},
-             1,
-             MessageReceived{std::make_shared<const Message>(Message{type, std::move(data), {}})}},
-            std::chrono::system_clock::now());
+        log.add({{}, 1, MessageReceived{test::sharedMessage(type, std::move(data))}},
+                std::chrono::system_clock::now());
         selected = &log.entry(log.size() - 1);
         frame();
     }

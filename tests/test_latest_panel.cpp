@@ -7,6 +7,7 @@
 
 #include "latest_panel.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
 using wsdemo::test::HeadlessImGui;
@@ -37,10 +38,6 @@ struct LatestScreen {
     }
 };
 
-MessagePtr message(Message::Type type, std::string data) {
-    return std::make_shared<const Message>(Message{type, std::move(data), {}});
-}
-
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -52,7 +49,7 @@ TEST_CASE("a long text is previewed up to 4 KiB, whole characters only", "[lates
     // A 3-byte character straddles the 4 KiB mark: the preview stops before it.
     const std::string data = std::string(LatestPanel::kPreviewBytes - 1, 'x') + "\xe2\x9c\x93" +
                              std::string(1u << 20, 'y');
-    const auto latest = message(Message::Type::kText, data);
+    const auto latest = test::textMessage(data);
     const std::string shown = screen.drawn(latest, 1);
     const std::string preview(LatestPanel::kPreviewBytes - 1, 'x');
     CHECK(contains(shown, preview));
@@ -66,7 +63,7 @@ TEST_CASE("a long text is previewed up to 4 KiB, whole characters only", "[lates
     CHECK(latest->data == data);
 
     SECTION("a short text is shown whole, with no size note") {
-        const std::string hello = screen.drawn(message(Message::Type::kText, "h\xc3\xa9llo"), 2);
+        const std::string hello = screen.drawn(test::textMessage("h\xc3\xa9llo"), 2);
         CHECK(contains(hello, "h\xc3\xa9llo"));
         CHECK_FALSE(contains(hello, "the first"));
     }
@@ -74,8 +71,7 @@ TEST_CASE("a long text is previewed up to 4 KiB, whole characters only", "[lates
 
 TEST_CASE("binary shows its size and the hex of its first 256 bytes", "[latest_panel]") {
     LatestScreen screen;
-    const std::string shown =
-        screen.drawn(message(Message::Type::kBinary, std::string(1000, '\xab')), 1);
+    const std::string shown = screen.drawn(test::binaryMessage(std::string(1000, '\xab')), 1);
     std::string hex = "ab";
     for (int i = 1; i < 256; ++i) hex += " ab";
     CHECK(contains(shown, "binary, 1000 bytes"));
@@ -88,20 +84,20 @@ TEST_CASE("the latest panel counts messages replaced before a frame showed them"
     LatestScreen screen;
     CHECK(contains(screen.drawn(nullptr, 0), "Messages received: 0"));
     CHECK(screen.panel.shown() == 0);
-    const auto third = message(Message::Type::kText, "three");
+    const auto third = test::textMessage("three");
     CHECK(contains(screen.drawn(third, 3),
                    "Messages received: 3 (2 replaced before a frame could show them)"));
     screen.drawn(third, 3);  // The same message again: not shown twice.
     CHECK(screen.panel.shown() == 1);
-    CHECK(contains(screen.drawn(message(Message::Type::kText, "four"), 4),
+    CHECK(contains(screen.drawn(test::textMessage("four"), 4),
                    "Messages received: 4 (2 replaced before a frame could show them)"));
 }
 
 TEST_CASE("the preview keeps a fixed height whatever the message", "[latest_panel]") {
     LatestScreen screen;
-    screen.drawn(message(Message::Type::kText, "one line"), 1);
+    screen.drawn(test::textMessage("one line"), 1);
     const float shortHeight = screen.imgui.widgets().items().at("Latest message").height;
-    screen.drawn(message(Message::Type::kText, std::string(3000, 'w') + "\n\n\n\n\n\n\nz"), 2);
+    screen.drawn(test::textMessage(std::string(3000, 'w') + "\n\n\n\n\n\n\nz"), 2);
     CHECK(screen.imgui.widgets().items().at("Latest message").height == shortHeight);
     CHECK(shortHeight < 6 * ImGui::GetTextLineHeightWithSpacing() + 20);
 }

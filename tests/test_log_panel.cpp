@@ -9,21 +9,18 @@
 
 #include "log_panel.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
 using wsdemo::test::HeadlessImGui;
 
 namespace {
 
-MessagePtr message(std::string data, Message::Type type = Message::Type::kText) {
-    return std::make_shared<const Message>(Message{type, std::move(data), {}});
-}
-
 ChannelEvent received(std::string text) {
-    return {{}, 1, MessageReceived{message(text)}};
+    return {{}, 1, MessageReceived{test::textMessage(text)}};
 }
 ChannelEvent sent(std::string text) {
-    return {{}, 1, MessageSent{message(text)}};
+    return {{}, 1, MessageSent{test::textMessage(text)}};
 }
 
 struct LogPanelFixture {
@@ -166,7 +163,7 @@ TEST_CASE_METHOD(LogPanelFixture, "Copy puts the selected message on the clipboa
                  "[log]") {
     const std::string text = "line one\nline two " + std::string(300, 'x');
     add(received(text));
-    add({{}, 1, MessageReceived{message(std::string("\x00\x7f\xff", 3), Message::Type::kBinary)}});
+    add({{}, 1, MessageReceived{test::binaryMessage(std::string("\x00\x7f\xff", 3))}});
     frame();
     click("Log row 0");
     click("Copy");

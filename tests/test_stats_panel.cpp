@@ -9,6 +9,7 @@
 
 #include "stats_panel.h"
 #include "support/headless_imgui.h"
+#include "support/messages.h"
 
 using namespace wsdemo;
 using namespace std::chrono_literals;
@@ -23,7 +24,7 @@ ChannelEvent pong(std::optional<std::chrono::microseconds> roundTrip) {
 }
 
 MessagePtr message(std::size_t bytes) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::string(bytes, 'x')});
+    return test::textMessage(std::string(bytes, 'x'));
 }
 
 struct StatsScreen {

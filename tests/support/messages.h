@@ -9,12 +9,16 @@
 
 namespace wsdemo::test {
 
+inline MessagePtr sharedMessage(Message::Type type, std::string data) {
+    return std::make_shared<const Message>(Message{type, std::move(data), {}});
+}
+
 inline MessagePtr textMessage(std::string text) {
-    return std::make_shared<const Message>(Message{Message::Type::kText, std::move(text), {}});
+    return sharedMessage(Message::Type::kText, std::move(text));
 }
 
 inline MessagePtr binaryMessage(std::string bytes) {
-    return std::make_shared<const Message>(Message{Message::Type::kBinary, std::move(bytes), {}});
+    return sharedMessage(Message::Type::kBinary, std::move(bytes));
 }
 
 // The test CA, and the certificates and keys it signed, for wss:// peers and servers.
