@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "layout.h"
 #include "theme.h"
 #include "widget_map.h"
 #include "wsdemo/message.h"
@@ -28,18 +29,16 @@ constexpr CodeItem kCodeItems[] = {
     {"custom", 0},
 };
 
-const ImVec4 kWarningColor(1.0f, 0.75f, 0.3f, 1.0f);
-
 // On the line before: what is wrong, and that Disconnect still sends the last valid value; or,
 // with Unsafe on, that it sends this one anyway.
 void drawError(const std::string& error, const std::string& warning, const char* valueName) {
     if (!error.empty()) {
-        ImGui::SameLine();
-        ImGui::TextColored(warningColor(themeInUse()), "%s (not applied)", error.c_str());
+        textBeside(warningColor(themeInUse()), error + " (not applied)");
+        noteItem(std::string(valueName) + " error");
         WidgetMap::current().noteValue(std::string(valueName) + " error", error);
     } else if (!warning.empty()) {
-        ImGui::SameLine();
-        ImGui::TextColored(kWarningColor, "%s (sent anyway)", warning.c_str());
+        textBeside(cautionColor(themeInUse()), warning + " (sent anyway)");
+        noteItem(std::string(valueName) + " warning");
         WidgetMap::current().noteValue(std::string(valueName) + " warning", warning);
     }
 }
@@ -89,11 +88,13 @@ void ClosePanel::drawUnsafe() {
         applyReason();
     }
     noteItem("Unsafe");
-    ImGui::SameLine();
-    if (unsafe)
-        ImGui::TextColored(kWarningColor, "any code and reason, as a broken client would send");
-    else
+    if (unsafe) {
+        textBeside(cautionColor(themeInUse()),
+                   "any code and reason, as a broken client would send");
+    } else {
+        ImGui::SameLine();
         ImGui::TextDisabled("only what RFC 6455 allows");
+    }
 }
 
 void ClosePanel::drawCode() {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "font_roles.h"
+#include "layout.h"
 #include "local_time.h"
 #include "widget_map.h"
 #include "wsdemo/text.h"
@@ -32,12 +33,6 @@ float toolbarWidthAfterFilter() {
     return style.ItemInnerSpacing.x + ImGui::CalcTextSize("Filter").x + checkboxWidth("In") +
            checkboxWidth("Out") + checkboxWidth("Events") + buttonWidth("Clear") +
            buttonWidth("Copy") + 5 * style.ItemSpacing.x;
-}
-
-// The next item goes on the line of the last one when `width` more fits there, else below.
-void sameLineIfRoomFor(float width) {
-    const float end = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
-    if (end <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
 }  // namespace

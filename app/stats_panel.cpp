@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 
+#include "layout.h"
 #include "theme.h"
 #include "widget_map.h"
 
@@ -88,10 +89,9 @@ std::optional<Action> StatsPanel::drawPingPong() {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
     ImGui::InputTextWithHint("Payload", "ping: a number", &payload_);
     noteItem("Payload");
-    if (tooLong) {
-        ImGui::SameLine();
-        ImGui::TextColored(warningColor(themeInUse()), "%zu bytes: 125 at most", payload_.size());
-    }
+    if (tooLong)
+        textBeside(warningColor(themeInUse()),
+                   std::to_string(payload_.size()) + " bytes: 125 at most");
     WidgetMap::current().noteValue("payload error", tooLong ? "over 125 bytes" : "");
     return action;
 }
@@ -105,7 +105,7 @@ std::optional<Action> StatsPanel::draw(SteadyClock::time_point now,
                                       ? "Keepalive: ping after " + seconds(pingInterval / 2) +
                                             " of silence, drop after " + seconds(pingInterval)
                                       : "Keepalive: off";
-    ImGui::TextUnformatted(keepalive.c_str());
+    ImGui::TextWrapped("%s", keepalive.c_str());
     WidgetMap::current().noteValue("keepalive", keepalive);
 
     drawRoundTrips();

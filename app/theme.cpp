@@ -24,6 +24,11 @@ ImVec4 warningColor(Theme theme) {
                                  : ImVec4(0.70f, 0.05f, 0.05f, 1.0f);  // #B30D0D
 }
 
+ImVec4 cautionColor(Theme theme) {
+    return theme == Theme::kDark ? ImVec4(1.00f, 0.75f, 0.30f, 1.0f)   // #FFBF4D
+                                 : ImVec4(0.55f, 0.33f, 0.00f, 1.0f);  // #8C5400
+}
+
 ImVec4 directionColor(Theme theme, RowDirection direction) {
     const bool dark = theme == Theme::kDark;
     switch (direction) {

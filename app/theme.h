@@ -20,6 +20,10 @@ Theme themeInUse();
 // Red for warnings, errors and unsafe settings, readable on the theme's background.
 ImVec4 warningColor(Theme theme);
 
+// Orange for what is allowed but unusual (a close frame only a broken client would send),
+// told apart from warningColor's red and readable on the theme's background.
+ImVec4 cautionColor(Theme theme);
+
 // Text colour of a log row by direction: received, sent, state change / ping / pong.
 ImVec4 directionColor(Theme theme, RowDirection direction);
 

@@ -17,11 +17,15 @@ namespace {
 struct CloseScreen {
     HeadlessImGui imgui;
     ClosePanel panel;
+    float overflow = 0;  // How far the last frame's contents ran past the panel's right edge.
 
-    CloseScreen() { frame(); }
+    explicit CloseScreen(ImVec2 display = ImVec2(960, 720)) : imgui(display) { frame(); }
 
     const std::function<void()> draw = [this] {
-        HeadlessImGui::panelWindow("close", [this] { panel.draw(); });
+        HeadlessImGui::panelWindow("close", [this] {
+            panel.draw();
+            overflow = HeadlessImGui::overflowX();
+        });
     };
     void frame() { imgui.frame(draw); }
     void click(const std::string& label) { imgui.click(label, draw); }
@@ -172,6 +176,32 @@ TEST_CASE("Unsafe applies any code 0-65535 with a warning and marks the choice u
         screen.retype("Close reason", std::string(124, 'a'));
         CHECK(screen.value("close reason error") == "over 123 bytes");
         CHECK(screen.panel.choice().reason.empty());
+    }
+}
+
+TEST_CASE(
+    "a code's warning goes beside its input when there is room, else below, never off the panel",
+    "[close_panel]") {
+    // 380 px is the side panel's width in a 960 px window.
+    for (const float width : {960.0f, 380.0f}) {
+        INFO("display width " << width);
+        CloseScreen screen(ImVec2(width, 600));
+        screen.click("Unsafe");
+        screen.frame();
+        CHECK(screen.overflow == 0);
+        screen.chooseCode("custom");
+        screen.retype("Custom code", "1005");
+        REQUIRE(screen.value("close code warning") == "an endpoint may not send 1005");
+        CHECK(screen.overflow == 0);
+        const WidgetRect& input = screen.imgui.widgets().items().at("Custom code");
+        const WidgetRect& warning = screen.imgui.widgets().items().at("close code warning");
+        if (width == 960.0f) {
+            CHECK(warning.x > input.x + input.width);
+            CHECK(warning.y < input.y + input.height);
+        } else {
+            CHECK(warning.x == ImGui::GetStyle().WindowPadding.x);
+            CHECK(warning.y >= input.y + input.height);
+        }
     }
 }
 

@@ -142,3 +142,25 @@ TEST_CASE("Pong asks for an unsolicited pong with the payload typed, which Ping 
         CHECK(screen.actions.size() == before);
     }
 }
+
+TEST_CASE("the panel fits a narrow side panel, keepalive and payload error included",
+          "[stats_panel]") {
+    HeadlessImGui imgui(ImVec2(380, 600));  // The side panel's width in a 960 px window.
+    StatsPanel panel;
+    float overflow = 0;  // How far the contents ran past the panel's right edge.
+    const auto draw = [&] {
+        HeadlessImGui::panelWindow("Stats", [&] {
+            panel.draw(kStart, 30s);
+            overflow = HeadlessImGui::overflowX();
+        });
+    };
+    imgui.frame(draw);
+    imgui.frame(draw);
+    CHECK(overflow == 0);
+    imgui.click("Payload", draw);
+    imgui.type(std::string(126, 'x'));
+    imgui.frame(draw);
+    imgui.frame(draw);
+    REQUIRE(imgui.widgets().values().at("payload error") == "over 125 bytes");
+    CHECK(overflow == 0);
+}

@@ -53,7 +53,8 @@ TEST_CASE("the theme in use is read back from the style applyStyle set", "[theme
     }
 }
 
-TEST_CASE("warning and direction colours are readable on their theme's background", "[theme]") {
+TEST_CASE("warning, caution and direction colours are readable on their theme's background",
+          "[theme]") {
     test::HeadlessImGui imgui;
     for (const Theme theme : {Theme::kDark, Theme::kLight}) {
         applyStyle(theme, 1.0f);
@@ -61,6 +62,8 @@ TEST_CASE("warning and direction colours are readable on their theme's backgroun
         INFO("theme " << static_cast<int>(theme));
         CHECK(contrast(warningColor(theme), background) >= 4.5f);
         CHECK(warningColor(theme).x > 2 * warningColor(theme).y);  // Red.
+        CHECK(contrast(cautionColor(theme), background) >= 4.5f);
+        CHECK(cautionColor(theme).y > cautionColor(theme).x / 2);  // Orange: told from red.
         for (const RowDirection direction :
              {RowDirection::kIncoming, RowDirection::kOutgoing, RowDirection::kEvent})
             CHECK(contrast(directionColor(theme, direction), background) >= 4.5f);

@@ -1,5 +1,6 @@
 #include "headless_imgui.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace wsdemo::test {
@@ -39,6 +40,10 @@ void HeadlessImGui::panelWindow(const char* name, const std::function<void()>& c
     ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration);
     contents();
     ImGui::End();
+}
+
+float HeadlessImGui::overflowX() {
+    return std::max(0.0f, ImGui::GetScrollMaxX() - 1.0f);
 }
 
 void HeadlessImGui::type(const std::string& utf8) {

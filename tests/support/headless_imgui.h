@@ -36,6 +36,11 @@ public:
     // the App lays out a panel. For use inside frame()'s draw.
     static void panelWindow(const char* name, const std::function<void()>& contents);
 
+    // How far the current window's contents ran past its right edge in the frame before. Less
+    // the pixel Dear ImGui 1.86 adds to a wrapped line that ends at the wrap position (its
+    // CalcTextSize rounds 364 px up to 365).
+    static float overflowX();
+
 private:
     int pendingKey_ = -1;  // io.KeysDown index held for the next frame.
 };

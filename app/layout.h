@@ -1,0 +1,17 @@
+// Placing items on a panel whose width the user sets: what goes beside what, and what wraps.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+namespace wsdemo {
+
+// The next item goes on the line of the last one when `width` more fits there, else below.
+void sameLineIfRoomFor(float width);
+
+// `text` in `color` beside the last item, wrapped at the panel's edge; below it instead when
+// the text would wrap into a column too narrow to read.
+void textBeside(const ImVec4& color, const std::string& text);
+
+}  // namespace wsdemo
