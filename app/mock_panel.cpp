@@ -128,7 +128,9 @@ void MockPanel::drawStatus() const {
                                          (appliedRules_ == 1 ? " rule" : " rules");
     ImGui::TextUnformatted(status.c_str());
     WidgetMap::current().noteValue("mock status", status);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("Rules match in order; a message none matches is echoed.");
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace wsdemo

@@ -21,17 +21,20 @@ const std::string kOneRule =
     R"({"rules": [{"match": {"text": "ping?"}, "reply": [{"text": "pong!"}]}]})";
 
 struct MockScreen {
-    explicit MockScreen(const std::string& stored = "") : panel(stored) {
+    explicit MockScreen(const std::string& stored = "", ImVec2 display = ImVec2(960, 720))
+        : imgui(display), panel(stored) {
         frame();
         frame();
     }
     HeadlessImGui imgui;
     MockPanel panel;
     std::vector<SetMockRulesAction> applied;
+    float overflow = 0;  // How far the last frame's contents ran past the panel's right edge.
 
     const std::function<void()> draw = [this] {
         HeadlessImGui::panelWindow("mock", [&] {
             if (auto action = panel.draw()) applied.push_back(std::move(*action));
+            overflow = HeadlessImGui::overflowX();
         });
     };
     void frame() { imgui.frame(draw); }
@@ -93,6 +96,20 @@ TEST_CASE("rules with an error are not applied, the error names the rule and fie
         CHECK(screen.applied.size() == 1);
         CHECK_FALSE(screen.value("mock error").empty());
     }
+}
+
+TEST_CASE("the panel fits a narrow side panel, rules, errors and hints included", "[mock_panel]") {
+    MockScreen screen("", ImVec2(380, 720));  // The side panel's width in a 960 px window.
+    CHECK(screen.overflow == 0);
+    screen.click("Example");
+    screen.click("Apply");
+    REQUIRE(screen.applied.size() == 1);
+    CHECK(screen.overflow == 0);
+    screen.retype(
+        R"({"rules": [{"match": {"text": "a"}, "reply": [{"text": "b", "delay_ms": -1}]}]})");
+    screen.click("Apply");
+    REQUIRE_FALSE(screen.value("mock error").empty());
+    CHECK(screen.overflow == 0);
 }
 
 TEST_CASE("Clear goes back to echoing and empties the editor", "[mock_panel]") {
