@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ratio>
 
+#include "layout.h"
 #include "status_text.h"
 #include "widget_map.h"
 
@@ -162,7 +163,10 @@ void ConnectionBar::drawBadge(const ChannelStatus& status,
     if (reconnect) countdownDue_ = reconnect->due;
     const std::string text = connectionBadge(status, reconnect, now);
     const ImVec2 padding = ImGui::GetStyle().FramePadding;
-    const ImVec2 textSize = ImGui::CalcTextSize(text.c_str());
+    // A long failure is shortened to the room left; its tooltip and the log have it whole.
+    const std::string shown =
+        fitWithEllipsis(text, ImGui::GetContentRegionAvail().x - 2 * padding.x);
+    const ImVec2 textSize = ImGui::CalcTextSize(shown.c_str());
     const ImVec2 topLeft = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(textSize.x + 2 * padding.x, textSize.y + 2 * padding.y));
     ImDrawList* drawList = ImGui::GetWindowDrawList();
@@ -170,7 +174,7 @@ void ConnectionBar::drawBadge(const ChannelStatus& status,
                             ImGui::GetColorU32(badgeColor(status, reconnect.has_value())),
                             ImGui::GetStyle().FrameRounding);
     drawList->AddText(ImVec2(topLeft.x + padding.x, topLeft.y + padding.y), IM_COL32_BLACK,
-                      text.c_str());
+                      shown.c_str());
     if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
@@ -181,6 +185,7 @@ void ConnectionBar::drawBadge(const ChannelStatus& status,
     }
     noteItem("state");
     WidgetMap::current().noteValue("state", text);
+    WidgetMap::current().noteValue("state shown", shown);
 }
 
 std::optional<SteadyClock::time_point> ConnectionBar::nextTick(SteadyClock::time_point now) const {

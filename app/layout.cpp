@@ -24,4 +24,18 @@ void textBeside(const ImVec4& color, const std::string& text) {
     ImGui::PopTextWrapPos();
 }
 
+std::string fitWithEllipsis(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const char* const kEllipsis = "\u2026";  // Baked from the start (fonts.cpp's base ranges).
+    const float room = width - ImGui::CalcTextSize(kEllipsis).x;
+    const char* const begin = text.c_str();
+    const char* end = begin;
+    // Given a maximum width, Dear ImGui stops measuring before the first character past it.
+    if (room > 0)
+        ImGui::GetFont()->CalcTextSizeA(ImGui::GetFontSize(), room, 0.0f, begin,
+                                        begin + text.size(), &end);
+    while (end > begin && end[-1] == ' ') --end;
+    return std::string(begin, end) + kEllipsis;
+}
+
 }  // namespace wsdemo

@@ -14,4 +14,9 @@ void sameLineIfRoomFor(float width);
 // the text would wrap into a column too narrow to read.
 void textBeside(const ImVec4& color, const std::string& text);
 
+// `text` if it fits in `width`, else as much of it as fits followed by an ellipsis (U+2026),
+// cut between characters and without a space before the ellipsis; the ellipsis alone when
+// nothing else fits.
+std::string fitWithEllipsis(const std::string& text, float width);
+
 }  // namespace wsdemo

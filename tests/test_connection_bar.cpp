@@ -183,6 +183,32 @@ TEST_CASE("the badge says where the connection is", "[connection_bar]") {
     CHECK(screen.badge() == "Failed: TCP: Unable to connect");
 }
 
+TEST_CASE("a badge too long for the bar ends in an ellipsis and stays in the window",
+          "[connection_bar]") {
+    BarScreen screen;
+    screen.status = withState(ReadyState::kClosed);
+    screen.status.failure = FailureStage::kTcp;
+    screen.status.error =
+        "cannot connect to ws://127.0.0.1:9/: the TCP connection was refused, "
+        "or the host is unreachable";
+    const std::string whole = screen.badge();
+    CHECK(whole == "Failed: TCP: " + screen.status.error);  // Also the tooltip's first line.
+    const std::string shown = screen.imgui.widgets().values().at("state shown");
+    const std::string ellipsis = "\u2026";
+    REQUIRE(shown.size() > ellipsis.size());
+    CHECK(shown.substr(shown.size() - ellipsis.size()) == ellipsis);
+    CHECK(whole.rfind(shown.substr(0, shown.size() - ellipsis.size()), 0) == 0);
+    const WidgetRect& badge = screen.imgui.widgets().items().at("state");
+    CHECK(badge.x + badge.width <=
+          ImGui::GetIO().DisplaySize.x - ImGui::GetStyle().WindowPadding.x);
+
+    SECTION("one that fits is shown whole") {
+        screen.status = withState(ReadyState::kOpen);
+        CHECK(screen.badge() == "Open");
+        CHECK(screen.imgui.widgets().values().at("state shown") == "Open");
+    }
+}
+
 TEST_CASE("a pending reconnect counts down in tenths, one redraw per tenth", "[connection_bar]") {
     BarScreen screen;
     screen.status = withState(ReadyState::kClosed);
