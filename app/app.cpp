@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "layout.h"
 #include "theme.h"
 #include "widget_map.h"
 
@@ -246,9 +247,7 @@ void App::drawNotices() {
         const bool dismissed = ImGui::SmallButton("x");
         ImGui::PopID();
         ImGui::SameLine();
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(color, "%s", notices_[i].c_str());
-        ImGui::PopTextWrapPos();
+        wrappedText(color, notices_[i]);
         if (dismissed)
             notices_.erase(notices_.begin() + static_cast<std::ptrdiff_t>(i));
         else

@@ -16,12 +16,16 @@ void sameLineIfRoomFor(float width) {
     if (end <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
-void textBeside(const ImVec4& color, const std::string& text) {
-    const float narrowest = kNarrowestColumnInFonts * ImGui::GetFontSize();
-    sameLineIfRoomFor(std::min(ImGui::CalcTextSize(text.c_str()).x, narrowest));
+void wrappedText(const ImVec4& color, const std::string& text) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(color, "%s", text.c_str());
     ImGui::PopTextWrapPos();
+}
+
+void textBeside(const ImVec4& color, const std::string& text) {
+    const float narrowest = kNarrowestColumnInFonts * ImGui::GetFontSize();
+    sameLineIfRoomFor(std::min(ImGui::CalcTextSize(text.c_str()).x, narrowest));
+    wrappedText(color, text);
 }
 
 std::string fitWithEllipsis(const std::string& text, float width) {

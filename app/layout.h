@@ -10,6 +10,9 @@ namespace wsdemo {
 // The next item goes on the line of the last one when `width` more fits there, else below.
 void sameLineIfRoomFor(float width);
 
+// `text` in `color`, wrapped at the panel's edge.
+void wrappedText(const ImVec4& color, const std::string& text);
+
 // `text` in `color` beside the last item, wrapped at the panel's edge; below it instead when
 // the text would wrap into a column too narrow to read.
 void textBeside(const ImVec4& color, const std::string& text);

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "font_roles.h"
+#include "layout.h"
 #include "theme.h"
 #include "widget_map.h"
 
@@ -90,11 +91,7 @@ std::optional<SetMockRulesAction> MockPanel::draw() {
     else
         ImGui::TextDisabled("%zu bytes", text_.size());
 
-    if (!error_.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, warningColor(themeInUse()));
-        ImGui::TextWrapped("Not applied: %s", error_.c_str());
-        ImGui::PopStyleColor();
-    }
+    if (!error_.empty()) wrappedText(warningColor(themeInUse()), "Not applied: " + error_);
     WidgetMap::current().noteValue("mock error", error_);
     ImGui::PushFont(monospaceFont());
     ImGui::InputTextMultiline("##rules", &text_, ImVec2(-1.0f, -1.0f),

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "layout.h"
 #include "theme.h"
 #include "widget_map.h"
 
@@ -92,9 +93,7 @@ void beginRow(const char* label, bool unsafe = false) {
 
 void showError(const char* label, const std::string& error) {
     if (error.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, warningColor(themeInUse()));
-    ImGui::TextWrapped("%s", error.c_str());
-    ImGui::PopStyleColor();
+    wrappedText(warningColor(themeInUse()), error);
     WidgetMap::current().noteValue(std::string(label) + " error", error);
 }
 
